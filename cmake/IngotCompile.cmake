@@ -1,0 +1,30 @@
+# Project-wide compile settings, applied per target through ingot_target_defaults().
+function(ingot_target_defaults target)
+  target_compile_options(${target} PRIVATE
+    -Wall -Wextra -Wpedantic -Wno-missing-field-initializers
+    # Boost 1.74's coroutine frames trip a false positive here.
+    $<$<CXX_COMPILER_ID:GNU>:-Wno-mismatched-new-delete>)
+  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR})
+endfunction()
+
+# One library per code folder: every .cpp under the folder except those under EXCLUDE_DIRS
+# (executables' mains live in their own subfolders).
+# ingot_folder_library(pxe EXCLUDE_DIRS fuzz PUBLIC ingot::common PRIVATE OpenSSL::Crypto)
+function(ingot_folder_library name)
+  cmake_parse_arguments(ARG "" "" "EXCLUDE_DIRS;PUBLIC;PRIVATE" ${ARGN})
+  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  foreach(dir IN LISTS ARG_EXCLUDE_DIRS)
+    list(FILTER srcs EXCLUDE REGEX "^${CMAKE_CURRENT_SOURCE_DIR}/${dir}/")
+  endforeach()
+  if(srcs)
+    add_library(ingot_${name} STATIC ${srcs})
+    ingot_target_defaults(ingot_${name})
+    target_link_libraries(ingot_${name} PUBLIC ${ARG_PUBLIC} PRIVATE ${ARG_PRIVATE})
+  else()
+    # A folder whose code has not landed yet: still a target others can link.
+    add_library(ingot_${name} INTERFACE)
+    target_include_directories(ingot_${name} INTERFACE ${PROJECT_SOURCE_DIR})
+    target_link_libraries(ingot_${name} INTERFACE ${ARG_PUBLIC})
+  endif()
+  add_library(ingot::${name} ALIAS ingot_${name})
+endfunction()
