@@ -1,0 +1,316 @@
+#include "provisioner/inventory/inventory.h"
+
+#include <chrono>
+
+#include "provisioner/inventory/token.h"
+#include "provisioner/store/schema.h"
+
+namespace ingot::inventory {
+namespace {
+using nlohmann::json;
+
+constexpr const char* kNodeColumns =
+    "id, name, mac, uuid, bmc, bmc_password IS NOT NULL AND bmc_password != '', state, phase, failure, role, "
+    "allocation, variables, facts, attempts, created_ms, updated_ms";
+
+json parse_or_empty(const std::string& s, json fallback) {
+  auto j = json::parse(s, nullptr, false);
+  return j.is_discarded() ? fallback : j;
+}
+
+std::optional<std::string> opt_text(const store::Statement& st, int col) {
+  if (st.is_null(col)) return std::nullopt;
+  return st.text(col);
+}
+
+Node node_from_row(const store::Statement& st) {
+  Node n;
+  n.id = st.int64(0);
+  n.name = st.text(1);
+  n.mac = opt_text(st, 2);
+  n.uuid = opt_text(st, 3);
+  n.bmc = opt_text(st, 4);
+  n.has_bmc_password = st.int64(5) != 0;
+  n.state = node_state_from(st.text(6)).value_or(NodeState::failed);
+  n.phase = st.text(7);
+  n.failure = st.text(8);
+  n.role = st.text(9);
+  n.allocation = parse_or_empty(st.text(10), json::object());
+  n.variables = parse_or_empty(st.text(11), json::object());
+  n.facts_json = st.text(12);
+  n.attempts = static_cast<int>(st.int64(13));
+  n.created_ms = st.int64(14);
+  n.updated_ms = st.int64(15);
+  return n;
+}
+
+Result<std::int64_t> insert_event(store::Db& db, std::int64_t id, std::string_view phase, std::string_view kind,
+                                  std::string_view message, const json& data) {
+  auto st = db.prepare("INSERT INTO events(node_id, ts_ms, phase, kind, message, data) VALUES(?,?,?,?,?,?)");
+  if (!st) return fail(st.error());
+  st->bind(1, id).bind(2, now_ms()).bind(3, phase).bind(4, kind).bind(5, message).bind(6, std::string_view(data.dump()));
+  if (auto r = st->run(); !r) return fail(r.error());
+  return db.last_insert_id();
+}
+
+}  // namespace
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+bool valid_node_name(std::string_view name) {
+  if (name.empty() || name.size() > 63 || name.front() == '-') return false;
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  return true;
+}
+
+Result<Inventory> Inventory::open(const std::filesystem::path& db_file) {
+  auto db = store::Db::open(db_file);
+  if (!db) return fail(db.error());
+  if (auto r = store::migrate(*db); !r) return fail(r.error());
+  return Inventory(std::move(*db));
+}
+
+Inventory::Inventory(Inventory&& o) noexcept = default;
+Inventory& Inventory::operator=(Inventory&& o) noexcept = default;
+
+Result<Node> Inventory::add_node(const NewNode& n) {
+  if (!valid_node_name(n.name))
+    return fail("node name '" + n.name + "' is not a hostname label (1-63 of a-z, 0-9, '-', not starting with '-')");
+  std::lock_guard lock(*mu_);
+  std::int64_t id = 0;
+  auto r = db_.transaction([&]() -> Result<void> {
+    auto st = db_.prepare(
+        "INSERT INTO nodes(name, mac, bmc, bmc_password, state, created_ms, updated_ms) VALUES(?,?,?,?,?,?,?)");
+    if (!st) return fail(st.error());
+    std::int64_t t = now_ms();
+    st->bind(1, std::string_view(n.name)).bind(2, n.mac).bind(3, n.bmc).bind(4, n.bmc_password);
+    st->bind(5, to_string(NodeState::enrolled)).bind(6, t).bind(7, t);
+    if (auto e = st->run(); !e) {
+      return fail(e.error().code, "node '" + n.name + "'" + (n.mac ? " / MAC " + *n.mac : std::string()) +
+                                      " already exists");
+    }
+    id = db_.last_insert_id();
+    auto ev = insert_event(db_, id, "enrol", "state", "enrolled", json{{"bmc", n.bmc.value_or("")}});
+    if (!ev) return fail(ev.error());
+    return ok();
+  });
+  if (!r) return fail(r.error());
+  auto node = find_by_id_locked(id);
+  if (!node) return fail(node.error());
+  return **node;
+}
+
+Result<Node> Inventory::discover(const std::string& mac) {
+  std::string name = "auto-";
+  for (char c : mac)
+    if (c != ':') name.push_back(c);
+  NewNode n{name, mac, std::nullopt, std::nullopt};
+  auto added = add_node(n);
+  if (!added) return added;
+  (void)record_event(added->id, "discover", "log", "unknown machine " + mac + " PXE-booted; enrolled for inspection");
+  return added;
+}
+
+Result<std::optional<Node>> Inventory::find_one(std::string_view where, std::string_view value) {
+  auto st = db_.prepare(std::string("SELECT ") + kNodeColumns + " FROM nodes WHERE " + std::string(where));
+  if (!st) return fail(st.error());
+  st->bind(1, value);
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  if (!*row) return std::optional<Node>{};
+  return std::optional<Node>{node_from_row(*st)};
+}
+
+Result<std::optional<Node>> Inventory::find_by_id_locked(std::int64_t id) {
+  return find_one("id = CAST(? AS INTEGER)", std::to_string(id));
+}
+
+Result<std::optional<Node>> Inventory::get(std::int64_t id) {
+  std::lock_guard lock(*mu_);
+  return find_by_id_locked(id);
+}
+
+Result<std::optional<Node>> Inventory::find_by_name(std::string_view name) {
+  std::lock_guard lock(*mu_);
+  return find_one("name = ?", name);
+}
+
+Result<std::optional<Node>> Inventory::find_by_mac(std::string_view mac) {
+  std::lock_guard lock(*mu_);
+  return find_one("mac = ?", mac);
+}
+
+Result<std::vector<Node>> Inventory::list() {
+  std::lock_guard lock(*mu_);
+  auto st = db_.prepare(std::string("SELECT ") + kNodeColumns + " FROM nodes ORDER BY name");
+  if (!st) return fail(st.error());
+  std::vector<Node> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) break;
+    out.push_back(node_from_row(*st));
+  }
+  return out;
+}
+
+Result<Node> Inventory::transition(std::int64_t id, NodeState to, std::string_view phase, std::string_view message,
+                                   const json& data) {
+  std::lock_guard lock(*mu_);
+  auto r = db_.transaction([&]() -> Result<void> {
+    auto cur = find_by_id_locked(id);
+    if (!cur) return fail(cur.error());
+    if (!*cur) return fail(std::make_error_code(std::errc::no_such_file_or_directory), "no node with id " + std::to_string(id));
+    NodeState from = (*cur)->state;
+    if (!transition_allowed(from, to))
+      return fail(std::make_error_code(std::errc::operation_not_permitted),
+                  "node " + (*cur)->name + ": cannot go from " + std::string(to_string(from)) + " to " +
+                      std::string(to_string(to)));
+    auto st = db_.prepare(
+        "UPDATE nodes SET state = ?, phase = ?, failure = ?, updated_ms = ?, "
+        "attempts = attempts + (CASE WHEN ? = 'deploying' THEN 1 ELSE 0 END) WHERE id = ?");
+    if (!st) return fail(st.error());
+    std::string_view failure = to == NodeState::failed ? message : std::string_view{};
+    st->bind(1, to_string(to)).bind(2, phase).bind(3, failure).bind(4, now_ms()).bind(5, to_string(to)).bind(6, id);
+    if (auto e = st->run(); !e) return e;
+    json d = data;
+    d["from"] = std::string(to_string(from));
+    d["to"] = std::string(to_string(to));
+    auto ev = insert_event(db_, id, phase, to == NodeState::failed ? "error" : "state", message, d);
+    if (!ev) return fail(ev.error());
+    return ok();
+  });
+  if (!r) return fail(r.error());
+  auto node = find_by_id_locked(id);
+  if (!node) return fail(node.error());
+  return **node;
+}
+
+Result<std::int64_t> Inventory::record_event(std::int64_t id, std::string_view phase, std::string_view kind,
+                                             std::string_view message, const json& data) {
+  std::lock_guard lock(*mu_);
+  return insert_event(db_, id, phase, kind, message, data);
+}
+
+Result<std::vector<Event>> Inventory::events(std::int64_t node_id, std::int64_t after_id, int limit) {
+  std::lock_guard lock(*mu_);
+  std::string sql =
+      "SELECT e.id, e.node_id, COALESCE(n.name, ''), e.ts_ms, e.phase, e.kind, e.message, e.data "
+      "FROM events e LEFT JOIN nodes n ON n.id = e.node_id WHERE e.id > ?";
+  if (node_id > 0) sql += " AND e.node_id = ?";
+  sql += " ORDER BY e.id LIMIT " + std::to_string(limit);
+  auto st = db_.prepare(sql);
+  if (!st) return fail(st.error());
+  st->bind(1, after_id);
+  if (node_id > 0) st->bind(2, node_id);
+  std::vector<Event> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) break;
+    Event e;
+    e.id = st->int64(0);
+    e.node_id = st->int64(1);
+    e.node_name = st->text(2);
+    e.ts_ms = st->int64(3);
+    e.phase = st->text(4);
+    e.kind = st->text(5);
+    e.message = st->text(6);
+    e.data = parse_or_empty(st->text(7), json::object());
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<void> Inventory::set_facts(std::int64_t id, const std::string& facts_json) {
+  std::lock_guard lock(*mu_);
+  auto st = db_.prepare("UPDATE nodes SET facts = ?, updated_ms = ? WHERE id = ?");
+  if (!st) return fail(st.error());
+  st->bind(1, std::string_view(facts_json)).bind(2, now_ms()).bind(3, id);
+  return st->run();
+}
+
+Result<void> Inventory::set_match(std::int64_t id, const std::string& role, const json& allocation,
+                                  const json& variables) {
+  std::lock_guard lock(*mu_);
+  auto st = db_.prepare("UPDATE nodes SET role = ?, allocation = ?, variables = ?, updated_ms = ? WHERE id = ?");
+  if (!st) return fail(st.error());
+  st->bind(1, std::string_view(role)).bind(2, std::string_view(allocation.dump()));
+  st->bind(3, std::string_view(variables.dump())).bind(4, now_ms()).bind(5, id);
+  return st->run();
+}
+
+Result<void> Inventory::set_mac(std::int64_t id, const std::string& mac) {
+  std::lock_guard lock(*mu_);
+  auto st = db_.prepare("UPDATE nodes SET mac = ?, updated_ms = ? WHERE id = ?");
+  if (!st) return fail(st.error());
+  st->bind(1, std::string_view(mac)).bind(2, now_ms()).bind(3, id);
+  return st->run();
+}
+
+Result<std::optional<std::string>> Inventory::bmc_password(std::int64_t id) {
+  std::lock_guard lock(*mu_);
+  auto st = db_.prepare("SELECT bmc_password FROM nodes WHERE id = ?");
+  if (!st) return fail(st.error());
+  st->bind(1, id);
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  if (!*row || st->is_null(0)) return std::optional<std::string>{};
+  return std::optional<std::string>{st->text(0)};
+}
+
+Result<std::string> Inventory::issue_token(std::int64_t id) {
+  std::string token = random_token();
+  std::lock_guard lock(*mu_);
+  auto st = db_.prepare("UPDATE nodes SET token_hash = ? WHERE id = ?");
+  if (!st) return fail(st.error());
+  st->bind(1, std::string_view(sha256_hex(token))).bind(2, id);
+  if (auto r = st->run(); !r) return fail(r.error());
+  if (db_.changes() != 1) return fail("no node with id " + std::to_string(id));
+  return token;
+}
+
+Result<std::optional<Node>> Inventory::node_for_token(std::string_view token) {
+  if (token.empty()) return std::optional<Node>{};
+  std::lock_guard lock(*mu_);
+  // Looked up by digest: the index compare is on a hash of the secret, never the secret itself.
+  return find_one("token_hash = ?", sha256_hex(token));
+}
+
+Result<void> Inventory::remove(std::int64_t id) {
+  std::lock_guard lock(*mu_);
+  auto st = db_.prepare("DELETE FROM nodes WHERE id = ?");
+  if (!st) return fail(st.error());
+  st->bind(1, id);
+  return st->run();
+}
+
+json to_json(const Node& n) {
+  json j = {{"id", n.id},
+            {"name", n.name},
+            {"mac", n.mac ? json(*n.mac) : json(nullptr)},
+            {"uuid", n.uuid ? json(*n.uuid) : json(nullptr)},
+            {"bmc", n.bmc ? json(*n.bmc) : json(nullptr)},
+            {"bmc_password_set", n.has_bmc_password},
+            {"state", std::string(to_string(n.state))},
+            {"phase", n.phase},
+            {"role", n.role},
+            {"allocation", n.allocation},
+            {"variables", n.variables},
+            {"attempts", n.attempts},
+            {"created_ms", n.created_ms},
+            {"updated_ms", n.updated_ms}};
+  if (n.state == NodeState::failed) j["failure"] = n.failure;
+  return j;
+}
+
+json to_json(const Event& e) {
+  return json{{"id", e.id},       {"node_id", e.node_id}, {"node", e.node_name}, {"ts_ms", e.ts_ms},
+              {"phase", e.phase}, {"kind", e.kind},       {"message", e.message}, {"data", e.data}};
+}
+
+}  // namespace ingot::inventory

@@ -1,0 +1,71 @@
+#include "provisioner/store/schema.h"
+
+#include <array>
+#include <string>
+
+namespace ingot::store {
+namespace {
+
+constexpr std::array kMigrations = {
+    // 1: nodes and their event timeline.
+    R"sql(
+CREATE TABLE nodes (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL UNIQUE,
+  mac           TEXT UNIQUE,
+  uuid          TEXT,
+  bmc           TEXT,              -- ipmi://user@host:port (no password)
+  bmc_password  TEXT,              -- never returned by the API
+  state         TEXT NOT NULL,
+  phase         TEXT NOT NULL DEFAULT '',
+  failure       TEXT NOT NULL DEFAULT '',
+  role          TEXT NOT NULL DEFAULT '',
+  allocation    TEXT NOT NULL DEFAULT '{}',
+  variables     TEXT NOT NULL DEFAULT '{}',
+  facts         TEXT NOT NULL DEFAULT '[]',
+  token_hash    TEXT NOT NULL DEFAULT '',
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  created_ms    INTEGER NOT NULL,
+  updated_ms    INTEGER NOT NULL
+);
+CREATE TABLE events (
+  id       INTEGER PRIMARY KEY,
+  node_id  INTEGER REFERENCES nodes(id) ON DELETE CASCADE,
+  ts_ms    INTEGER NOT NULL,
+  phase    TEXT NOT NULL,
+  kind     TEXT NOT NULL,
+  message  TEXT NOT NULL,
+  data     TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_by_node ON events(node_id, id);
+)sql",
+};
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(kMigrations.size()); }
+
+int schema_version(Db& db) {
+  auto st = db.prepare("PRAGMA user_version");
+  if (!st) return -1;
+  auto row = st->step();
+  return row && *row ? static_cast<int>(st->int64(0)) : -1;
+}
+
+Result<void> migrate(Db& db) {
+  int have = schema_version(db);
+  if (have < 0) return fail("database: cannot read schema version");
+  if (have > latest_schema_version())
+    return fail("database: schema version " + std::to_string(have) + " is newer than this ingot (" +
+                std::to_string(latest_schema_version()) + "); upgrade ingot or use another --state-dir");
+  for (int v = have; v < latest_schema_version(); ++v) {
+    auto r = db.transaction([&]() -> Result<void> {
+      if (auto e = db.exec(kMigrations[static_cast<std::size_t>(v)]); !e) return e;
+      return db.exec("PRAGMA user_version = " + std::to_string(v + 1));
+    });
+    if (!r) return fail(r.error().code, "database migration " + std::to_string(v + 1) + ": " + r.error().message());
+  }
+  return ok();
+}
+
+}  // namespace ingot::store
