@@ -11,7 +11,7 @@ using nlohmann::json;
 
 constexpr const char* kNodeColumns =
     "id, name, mac, uuid, bmc, bmc_password IS NOT NULL AND bmc_password != '', state, phase, failure, role, "
-    "allocation, variables, facts, attempts, created_ms, updated_ms";
+    "allocation, variables, facts, attempts, created_ms, updated_ms, goal";
 
 json parse_or_empty(const std::string& s, json fallback) {
   auto j = json::parse(s, nullptr, false);
@@ -41,6 +41,7 @@ Node node_from_row(const store::Statement& st) {
   n.attempts = static_cast<int>(st.int64(13));
   n.created_ms = st.int64(14);
   n.updated_ms = st.int64(15);
+  n.goal = st.text(16);
   return n;
 }
 
@@ -252,6 +253,14 @@ Result<void> Inventory::set_mac(std::int64_t id, const std::string& mac) {
   return st->run();
 }
 
+Result<void> Inventory::set_goal(std::int64_t id, std::string_view goal) {
+  std::lock_guard lock(*mu_);
+  auto st = db_.prepare("UPDATE nodes SET goal = ?, updated_ms = ? WHERE id = ?");
+  if (!st) return fail(st.error());
+  st->bind(1, goal).bind(2, now_ms()).bind(3, id);
+  return st->run();
+}
+
 Result<std::optional<std::string>> Inventory::bmc_password(std::int64_t id) {
   std::lock_guard lock(*mu_);
   auto st = db_.prepare("SELECT bmc_password FROM nodes WHERE id = ?");
@@ -302,6 +311,7 @@ json to_json(const Node& n) {
             {"allocation", n.allocation},
             {"variables", n.variables},
             {"attempts", n.attempts},
+            {"goal", n.goal},
             {"created_ms", n.created_ms},
             {"updated_ms", n.updated_ms}};
   if (n.state == NodeState::failed) j["failure"] = n.failure;

@@ -34,6 +34,7 @@ struct Node {
   nlohmann::json variables = nlohmann::json::object();
   std::string facts_json = "[]";
   int attempts = 0;
+  std::string goal;  // what the operator asked: "" | "inspect" | "deploy"
   std::int64_t created_ms = 0;
   std::int64_t updated_ms = 0;
 };
@@ -88,6 +89,7 @@ class Inventory {
   Result<void> set_match(std::int64_t id, const std::string& role, const nlohmann::json& allocation,
                          const nlohmann::json& variables);
   Result<void> set_mac(std::int64_t id, const std::string& mac);
+  Result<void> set_goal(std::int64_t id, std::string_view goal);
   Result<std::optional<std::string>> bmc_password(std::int64_t id);
 
   // Issues a fresh per-node agent token (the previous one stops working). Only its SHA-256 is

@@ -39,6 +39,10 @@ CREATE TABLE events (
 );
 CREATE INDEX events_by_node ON events(node_id, id);
 )sql",
+    // 2: what the operator asked for a node ('' | inspect | deploy): PXE boots follow it.
+    R"sql(
+ALTER TABLE nodes ADD COLUMN goal TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace

@@ -1,0 +1,78 @@
+#include <doctest/doctest.h>
+
+#include "provisioner/agent/kernel_cmdline.h"
+#include "provisioner/boot/provisioner_policy.h"
+#include "tests/support/test_support.h"
+
+using namespace ingot;
+using inventory::NodeState;
+using pxe::BootDecision;
+
+namespace {
+pxe::Machine machine(const char* mac) {
+  pxe::Machine m;
+  m.mac = *pxe::MacAddress::parse(mac);
+  return m;
+}
+}  // namespace
+
+TEST_CASE("an unknown machine is enrolled and inspected with a working token") {
+  test::TempDir dir;
+  auto inv = inventory::Inventory::open(dir / "ingot.db");
+  REQUIRE(inv);
+  boot::ProvisionerPolicy policy(*inv, {"k", "i", "http://198.18.0.1:8080", "console=ttyS0"});
+  auto d = policy.decide(machine("52:54:00:00:00:aa"));
+  REQUIRE(d.action == BootDecision::Action::boot);
+  CHECK(d.kernel == "k");
+  auto boot = agent::agent_boot_from_cmdline(d.cmdline);
+  REQUIRE_MESSAGE(boot, d.cmdline);
+  CHECK(boot->mode == "inspect");
+  auto node = inv->node_for_token(boot->token);
+  REQUIRE(node);
+  REQUIRE(node->has_value());
+  CHECK((*node)->name == "auto-5254000000aa");
+  CHECK((*node)->state == NodeState::inspecting);
+
+  // Asked again (DHCP, then the script): same token, no new node.
+  auto d2 = policy.decide(machine("52:54:00:00:00:aa"));
+  CHECK(d2.cmdline == d.cmdline);
+  CHECK(inv->list()->size() == 1);
+}
+
+TEST_CASE("boot follows the node's state and goal") {
+  test::TempDir dir;
+  auto inv = inventory::Inventory::open(dir / "ingot.db");
+  REQUIRE(inv);
+  auto n = inv->add_node({"cmp1", "52:54:00:00:00:01", std::nullopt, std::nullopt});
+  REQUIRE(n);
+  REQUIRE(inv->set_goal(n->id, "deploy"));
+  boot::ProvisionerPolicy policy(*inv, {"k", "i", "http://s", ""});
+  auto d = policy.decide(machine("52:54:00:00:00:01"));
+  REQUIRE(d.action == BootDecision::Action::boot);
+  CHECK(d.cmdline.find("ingot.mode=deploy") != std::string::npos);
+
+  REQUIRE(inv->transition(n->id, NodeState::matched, "match", "compute"));
+  REQUIRE(inv->transition(n->id, NodeState::deploying, "partition", "go"));
+  CHECK(policy.decide(machine("52:54:00:00:00:01")).action == BootDecision::Action::boot);
+  REQUIRE(inv->transition(n->id, NodeState::deployed, "reboot", "done"));
+  CHECK(policy.decide(machine("52:54:00:00:00:01")).action == BootDecision::Action::local_disk);
+  REQUIRE(inv->transition(n->id, NodeState::failed, "handoff", "callback timed out"));
+  CHECK(policy.decide(machine("52:54:00:00:00:01")).action == BootDecision::Action::silent);
+}
+
+TEST_CASE("a token survives a server restart: the old one still authenticates until reissued") {
+  test::TempDir dir;
+  std::string token;
+  {
+    auto inv = inventory::Inventory::open(dir / "ingot.db");
+    REQUIRE(inv);
+    boot::ProvisionerPolicy policy(*inv, {"k", "i", "http://s", ""});
+    auto d = policy.decide(machine("52:54:00:00:00:02"));
+    token = agent::agent_boot_from_cmdline(d.cmdline)->token;
+  }
+  auto inv = inventory::Inventory::open(dir / "ingot.db");
+  REQUIRE(inv);
+  auto node = inv->node_for_token(token);
+  REQUIRE(node);
+  CHECK(node->has_value());
+}
