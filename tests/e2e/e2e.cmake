@@ -1,0 +1,10 @@
+# End-to-end tests: real firmware (QEMU SeaBIOS + iPXE ROM, OVMF) network-booting from a server
+# in a network namespace the test creates. Root, qemu-system-x86 and Debian's kernel (fetched
+# once into /var/cache/ingot) are needed. RUN_SERIAL: a TCG machine wants a whole core, and two
+# at once on the 2-core CI machine would double every boot time.
+set(_e2e ${CMAKE_CURRENT_LIST_DIR})
+
+# The harness itself against reference servers (dnsmasq DHCP+TFTP, busybox httpd): when this
+# passes and an ingot test fails, the fault is ingot's.
+ingot_script_test(e2e_harness_peer_bios SCRIPT ${_e2e}/pxe_boot.sh ARGS bios full peer
+  LABEL e2e RUN_SERIAL TIMEOUT 300)
