@@ -1,0 +1,140 @@
+#include "imagebuilder/object_codec.h"
+
+#include <zstd.h>
+
+#include <stdexcept>
+#include <vector>
+
+namespace ingot::image {
+namespace {
+
+// Largest back-reference window a frame may ask the decoder to allocate (16 MiB). Our encoder
+// at level 3 uses at most 2 MiB; a hostile frame asking for 2 GiB is refused instead.
+constexpr int kMaxWindowLog = 24;
+
+Unexpected zstd_error(const char* what, std::size_t code) {
+  return fail(std::string("zstd ") + what + ": " + ZSTD_getErrorName(code));
+}
+
+}  // namespace
+
+struct ObjectEncoder::Impl {
+  ByteSink sink;
+  Sha256 hash;
+  ZSTD_CCtx* ctx = ZSTD_createCCtx();
+  std::vector<std::uint8_t> out = std::vector<std::uint8_t>(ZSTD_CStreamOutSize());
+
+  explicit Impl(ByteSink s) : sink(std::move(s)) {
+    if (!ctx) throw std::bad_alloc();
+    ZSTD_CCtx_setParameter(ctx, ZSTD_c_compressionLevel, kObjectCompressionLevel);
+  }
+  ~Impl() { ZSTD_freeCCtx(ctx); }
+
+  Result<bool> pump(ZSTD_inBuffer& in, ZSTD_EndDirective mode) {
+    ZSTD_outBuffer o{out.data(), out.size(), 0};
+    std::size_t left = ZSTD_compressStream2(ctx, &o, &in, mode);
+    if (ZSTD_isError(left)) return zstd_error("compression failed", left);
+    if (o.pos)
+      if (auto r = sink({out.data(), o.pos}); !r) return fail(r.error());
+    return left == 0;
+  }
+};
+
+ObjectEncoder::ObjectEncoder(ByteSink sink) : impl_(std::make_unique<Impl>(std::move(sink))) {}
+ObjectEncoder::~ObjectEncoder() = default;
+
+Result<void> ObjectEncoder::update(std::span<const std::uint8_t> data) {
+  impl_->hash.update(data);
+  ZSTD_inBuffer in{data.data(), data.size(), 0};
+  while (in.pos < in.size) {
+    auto r = impl_->pump(in, ZSTD_e_continue);
+    if (!r) return fail(r.error());
+  }
+  return ok();
+}
+
+Result<Digest> ObjectEncoder::finish() {
+  ZSTD_inBuffer in{nullptr, 0, 0};
+  for (;;) {
+    auto done = impl_->pump(in, ZSTD_e_end);
+    if (!done) return fail(done.error());
+    if (*done) break;
+  }
+  return impl_->hash.finish();
+}
+
+struct ObjectDecoder::Impl {
+  ByteSink sink;
+  std::uint64_t max_output;
+  std::uint64_t produced = 0;
+  bool frame_done = false;
+  Sha256 hash;
+  ZSTD_DCtx* ctx = ZSTD_createDCtx();
+  std::vector<std::uint8_t> out = std::vector<std::uint8_t>(ZSTD_DStreamOutSize());
+
+  Impl(ByteSink s, std::uint64_t max) : sink(std::move(s)), max_output(max) {
+    if (!ctx) throw std::bad_alloc();
+    ZSTD_DCtx_setParameter(ctx, ZSTD_d_windowLogMax, kMaxWindowLog);
+  }
+  ~Impl() { ZSTD_freeDCtx(ctx); }
+};
+
+ObjectDecoder::ObjectDecoder(ByteSink sink, std::uint64_t max_output)
+    : impl_(std::make_unique<Impl>(std::move(sink), max_output)) {}
+ObjectDecoder::~ObjectDecoder() = default;
+
+std::uint64_t ObjectDecoder::output_size() const { return impl_->produced; }
+
+Result<void> ObjectDecoder::update(std::span<const std::uint8_t> compressed) {
+  auto& s = *impl_;
+  ZSTD_inBuffer in{compressed.data(), compressed.size(), 0};
+  while (in.pos < in.size) {
+    // One object is one frame: bytes after its end are not part of the object.
+    if (s.frame_done) return fail("object has trailing data after its zstd frame");
+    ZSTD_outBuffer o{s.out.data(), s.out.size(), 0};
+    std::size_t ret = ZSTD_decompressStream(s.ctx, &o, &in);
+    if (ZSTD_isError(ret)) return zstd_error("object is corrupt", ret);
+    if (ret == 0) s.frame_done = true;
+    s.produced += o.pos;
+    if (s.produced > s.max_output)
+      return fail("object decompresses to more than the " + std::to_string(s.max_output) + " bytes expected");
+    s.hash.update(std::span<const std::uint8_t>(s.out.data(), o.pos));
+    if (o.pos)
+      if (auto r = s.sink({s.out.data(), o.pos}); !r) return r;
+  }
+  return ok();
+}
+
+Result<void> ObjectDecoder::finish(const Digest& expected) {
+  auto& s = *impl_;
+  if (!s.frame_done) return fail("object is truncated (its zstd frame does not end)");
+  Digest got = s.hash.finish();
+  if (got != expected) return fail("object content hashes to " + got.hex() + ", expected " + expected.hex());
+  return ok();
+}
+
+std::string compress_object(std::string_view content) {
+  std::string out;
+  ObjectEncoder enc([&](std::span<const std::uint8_t> b) {
+    out.append(reinterpret_cast<const char*>(b.data()), b.size());
+    return ok();
+  });
+  (void)enc.update({reinterpret_cast<const std::uint8_t*>(content.data()), content.size()});
+  (void)enc.finish();
+  return out;
+}
+
+Result<std::string> decompress_object(std::string_view compressed, const Digest& expected, std::uint64_t max_output) {
+  std::string out;
+  ObjectDecoder dec(
+      [&](std::span<const std::uint8_t> b) {
+        out.append(reinterpret_cast<const char*>(b.data()), b.size());
+        return ok();
+      },
+      max_output);
+  if (auto r = dec.update({reinterpret_cast<const std::uint8_t*>(compressed.data()), compressed.size()}); !r) return fail(r.error());
+  if (auto r = dec.finish(expected); !r) return fail(r.error());
+  return out;
+}
+
+}  // namespace ingot::image

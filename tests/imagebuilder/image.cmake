@@ -1,0 +1,7 @@
+# imagebuilder: manifest, store, signing, recipes and builds (the sync engine has its own file).
+set(_ib ${CMAKE_CURRENT_LIST_DIR})
+ingot_doctest(test_image_manifest SOURCES ${_ib}/manifest_test.cpp ${_ib}/manifest_hostile_test.cpp
+  LIBS ingot::image LABEL unit)
+ingot_doctest(test_image_store SOURCES ${_ib}/store_test.cpp ${_ib}/sign_test.cpp
+  LIBS ingot::image LABEL unit)
+ingot_fuzz_target(fuzz_image_manifest SOURCE ${_ib}/manifest_fuzz.cpp LIBS ingot::image CORPUS ${_ib}/corpus/manifest)
