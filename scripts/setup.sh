@@ -15,7 +15,7 @@ peer_pkgs=(
   qemu-system-x86 qemu-utils ipxe-qemu ipxe ovmf dnsmasq-base
   openipmi ipmitool freeipmi-tools
   cpio rsync debootstrap e2fsprogs gdisk fdisk dosfstools kmod
-  grub-pc-bin grub-efi-amd64-bin grub-common mtools python3
+  grub-pc-bin grub-efi-amd64-bin grub-common grub2-common mtools python3
 )
 bench_pkgs=( tftpd-hpa nginx-light wrk hyperfine )
 
