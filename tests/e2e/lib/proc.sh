@@ -28,7 +28,8 @@ _e2e_stamp() {
 }
 
 # e2e_spawn NAME [--ns NETNS] -- CMD...: runs CMD in the test namespace (or NETNS; "-" = host)
-# with stdin from /dev/null and stdout+stderr into $E2E_DIR/NAME.log.
+# with stdin from /dev/null and stdout+stderr appended to $E2E_DIR/NAME.log (a name may be started
+# again once stopped, e.g. a machine powered on twice: one log).
 e2e_spawn() {
   local name=$1 ns=$E2E_NS; shift
   if [[ ${1:-} == --ns ]]; then ns=$2; shift 2; fi
@@ -36,7 +37,7 @@ e2e_spawn() {
   [[ -z ${E2E_PID[$name]:-} ]] || e2e_die "e2e_spawn: '$name' is already running"
   local fifo=$E2E_DIR/.$name.fifo
   rm -f "$fifo"; mkfifo "$fifo"
-  _e2e_stamp "$name" <"$fifo" >"$E2E_DIR/$name.log" &
+  _e2e_stamp "$name" <"$fifo" >>"$E2E_DIR/$name.log" &
   E2E_STAMPER[$name]=$!
   if [[ $ns == - ]]; then
     "$@" </dev/null >"$fifo" 2>&1 &
@@ -45,7 +46,7 @@ e2e_spawn() {
     ip netns exec "$ns" "$@" </dev/null >"$fifo" 2>&1 &
   fi
   E2E_PID[$name]=$!
-  E2E_STARTED+=("$name")
+  [[ " ${E2E_STARTED[*]} " == *" $name "* ]] || E2E_STARTED+=("$name")
 }
 
 e2e_running() {

@@ -11,43 +11,78 @@
 : "${E2E_VM_DISK_SIZE:=1G}"
 declare -gA E2E_VM_MAC=()
 declare -gA E2E_VM_FIRMWARE=()
+declare -gA E2E_VM_TAP=()
 E2E_VM_COUNT=0
 
 # e2e_mac N: a fixed, locally administered MAC for machine N of this run (52:54:00 is QEMU's prefix).
 e2e_mac() { printf '52:54:00:e2:e0:%02x' "$1"; }
 
-# e2e_vm_start NAME MAC bios|uefi [EXTRA QEMU ARGS...]: powers a machine on, booting from the network.
-e2e_vm_start() {
-  local name=$1 mac=$2 firmware=$3; shift 3
-  local tap=tap$E2E_VM_COUNT disk=$E2E_DIR/$name.disk
+# e2e_vm_define NAME MAC bios|uefi: the machine's hardware, made once and kept across power
+# cycles: a tap on the bridge, an empty sparse disk ($E2E_DIR/NAME.disk), for UEFI its own copy of
+# the variable store (as a real machine owns its NVRAM).
+e2e_vm_define() {
+  local name=$1 mac=$2 firmware=$3
+  [[ -z ${E2E_VM_MAC[$name]:-} ]] || e2e_die "e2e_vm_define: machine '$name' exists"
+  case $firmware in
+    bios) ;;
+    uefi)
+      [[ -r $E2E_OVMF_CODE && -r $E2E_OVMF_VARS ]] || e2e_die "OVMF not found ($E2E_OVMF_CODE): apt-get install ovmf"
+      cp "$E2E_OVMF_VARS" "$E2E_DIR/$name.vars.fd" ;;
+    *) e2e_die "e2e_vm_define: firmware '$firmware' is not bios or uefi" ;;
+  esac
+  E2E_VM_TAP[$name]=tap$E2E_VM_COUNT
   E2E_VM_COUNT=$((E2E_VM_COUNT + 1))
-  e2e_tap_add "$tap"
-  rm -f "$disk"; truncate -s "$E2E_VM_DISK_SIZE" "$disk"
-  local args=(
+  e2e_tap_add "${E2E_VM_TAP[$name]}"
+  truncate -s "$E2E_VM_DISK_SIZE" "$E2E_DIR/$name.disk"
+  E2E_VM_MAC[$name]=$mac
+  E2E_VM_FIRMWARE[$name]=$firmware
+}
+
+# e2e_vm_args NAME network|disk: the QEMU command line of machine NAME into the array E2E_VM_ARGS
+# (also for callers that launch QEMU themselves, e.g. a BMC's chassis-control program).
+e2e_vm_args() {
+  local name=$1 bootdev=$2 nic_boot=1 disk_boot=2
+  [[ -n ${E2E_VM_MAC[$name]:-} ]] || e2e_die "e2e_vm_args: no machine '$name' (e2e_vm_define first)"
+  [[ $bootdev == network || $bootdev == disk ]] || e2e_die "e2e_vm_args: boot device '$bootdev' is not network or disk"
+  [[ $bootdev == disk ]] && nic_boot=2 disk_boot=1
+  E2E_VM_ARGS=(
     qemu-system-x86_64 -name "$name" -accel tcg -machine pc -cpu max -smp 1 -m "$E2E_VM_MEM"
     # -nographic makes SeaBIOS and OVMF print on the serial port; the monitor stays off stdio.
     -nographic -monitor none -serial stdio -no-reboot
-    -netdev "tap,id=net0,ifname=$tap,script=no,downscript=no"
-    -drive "file=$disk,if=virtio,format=raw"
+    -netdev "tap,id=net0,ifname=${E2E_VM_TAP[$name]},script=no,downscript=no"
+    -drive "file=$E2E_DIR/$name.disk,if=none,id=disk0,format=raw"
   )
-  case $firmware in
-    bios)
-      args+=(-device "$E2E_VM_NIC,netdev=net0,mac=$mac" -boot n) ;;
-    uefi)
-      [[ -r $E2E_OVMF_CODE && -r $E2E_OVMF_VARS ]] || e2e_die "OVMF not found ($E2E_OVMF_CODE): apt-get install ovmf"
-      # Each machine owns its UEFI variable store, as a real one owns its NVRAM.
-      cp "$E2E_OVMF_VARS" "$E2E_DIR/$name.vars.fd"
-      # OVMF takes its boot order from bootindex (it ignores -boot), so the NIC goes first.
-      # romfile= keeps QEMU's iPXE option ROM off the NIC: OVMF's own PXE client boots, as on
-      # a server whose NIC has no iPXE, and must be handed ipxe.efi over TFTP.
-      args+=(-device "$E2E_VM_NIC,netdev=net0,mac=$mac,bootindex=1,romfile="
-        -drive "if=pflash,format=raw,unit=0,readonly=on,file=$E2E_OVMF_CODE"
-        -drive "if=pflash,format=raw,unit=1,file=$E2E_DIR/$name.vars.fd") ;;
-    *) e2e_die "e2e_vm_start: firmware '$firmware' is not bios or uefi" ;;
-  esac
-  E2E_VM_MAC[$name]=$mac
-  E2E_VM_FIRMWARE[$name]=$firmware
-  e2e_spawn "$name" -- "${args[@]}" "$@"
+  if [[ ${E2E_VM_FIRMWARE[$name]} == bios ]]; then
+    E2E_VM_ARGS+=(-device "$E2E_VM_NIC,netdev=net0,mac=${E2E_VM_MAC[$name]}" -device virtio-blk-pci,drive=disk0)
+    if [[ $bootdev == network ]]; then E2E_VM_ARGS+=(-boot n); else E2E_VM_ARGS+=(-boot c); fi
+  else
+    # OVMF takes its boot order from bootindex (it ignores -boot). romfile= keeps QEMU's iPXE
+    # option ROM off the NIC: OVMF's own PXE client boots, as on a server whose NIC has no iPXE,
+    # and must be handed ipxe.efi over TFTP.
+    E2E_VM_ARGS+=(
+      -device "$E2E_VM_NIC,netdev=net0,mac=${E2E_VM_MAC[$name]},bootindex=$nic_boot,romfile="
+      -device "virtio-blk-pci,drive=disk0,bootindex=$disk_boot"
+      -drive "if=pflash,format=raw,unit=0,readonly=on,file=$E2E_OVMF_CODE"
+      -drive "if=pflash,format=raw,unit=1,file=$E2E_DIR/$name.vars.fd")
+  fi
+}
+
+# e2e_vm_power_on NAME [network|disk] [EXTRA QEMU ARGS...]: starts the machine (default: network
+# boot); its console is appended to $E2E_DIR/NAME.log.
+e2e_vm_power_on() {
+  local name=$1 bootdev=${2:-network}
+  shift $(($# < 2 ? $# : 2))
+  e2e_vm_args "$name" "$bootdev"
+  e2e_spawn "$name" -- "${E2E_VM_ARGS[@]}" "$@"
+}
+
+# e2e_vm_start NAME MAC bios|uefi [EXTRA QEMU ARGS...]: a new bare machine, powered on, booting
+# from the network.
+e2e_vm_start() {
+  local name=$1 mac=$2 firmware=$3
+  shift 3
+  e2e_vm_define "$name" "$mac" "$firmware"
+  e2e_vm_power_on "$name" network "$@"
 }
 
 # e2e_vm_phases NAME [SERVER_LOG_NAME]: the boot's milestones on the run's clock, from the console
