@@ -1,0 +1,8 @@
+# Hardware detection: golden facts per captured fixture tree, the live machine, malformed
+# trees; the SMBIOS decoder with synthetic tables and a replayed fuzz corpus.
+ingot_doctest(test_hwmatch_detect
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/detect_test.cpp ${CMAKE_CURRENT_LIST_DIR}/detect_malformed_test.cpp
+          ${CMAKE_CURRENT_LIST_DIR}/smbios_test.cpp
+  LIBS ingot::hwmatch LABEL unit)
+ingot_fuzz_target(fuzz_hwmatch_smbios SOURCE ${CMAKE_CURRENT_LIST_DIR}/smbios_fuzz.cpp LIBS ingot::hwmatch
+  CORPUS ${CMAKE_CURRENT_LIST_DIR}/smbios_corpus)

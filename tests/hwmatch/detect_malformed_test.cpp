@@ -1,0 +1,145 @@
+// Missing, truncated and garbage sources give notes, never a crash and never a partial list
+// reported as complete.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "hwmatch/detect.h"
+#include "hwmatch/smbios_table.h"
+#include "hwmatch/sysfs_root.h"
+#include "tests/support/test_support.h"
+
+using namespace ingot;
+using namespace ingot::hwmatch;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path fixture(const char* shape) {
+  return fs::path(test::env_or("INGOT_SOURCE_DIR", ".")) / "tests/hwmatch/fixtures" / shape / "tree";
+}
+
+// A writable copy of a fixture tree (symlinks kept as links).
+void copy_tree(const fs::path& from, const fs::path& to) {
+  fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+}
+
+std::size_t count(const Facts& f, const std::string& cls, const std::string& name = {}, const std::string& key = {},
+                  const std::string& value = {}) {
+  std::size_t n = 0;
+  for (const auto& x : f)
+    n += x.cls == cls && (name.empty() || x.name == name) && (key.empty() || x.key == key) &&
+         (value.empty() || x.value == value);
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("an empty root gives a note for every source and no hardware facts") {
+  test::TempDir t;
+  Detection d = detect(t.path());
+  for (const char* src : {"smbios", "dmi", "cpuinfo", "meminfo", "numa", "block", "net", "pci", "ipmi"}) {
+    CAPTURE(src);
+    CHECK(count(d.facts, "ingot", "detect", "missing", src) == 1);
+  }
+  CHECK(count(d.facts, "cpu") == 0);
+  CHECK(count(d.facts, "memory") == 0);
+  CHECK(count(d.facts, "disk") == 0);
+  CHECK(d.notes.size() == count(d.facts, "ingot"));
+}
+
+TEST_CASE("a nonexistent root is an empty machine, not a crash") {
+  Detection d = detect("/nonexistent-ingot-root");
+  CHECK(count(d.facts, "ingot", "detect", "missing", "cpuinfo") == 1);
+}
+
+TEST_CASE("a truncated SMBIOS table drops all banks and says why; sysfs identity stays") {
+  test::TempDir t;
+  copy_tree(fixture("1s-sata-1nic"), t / "tree");
+  fs::path dmi = t / "tree/sys/firmware/dmi/tables/DMI";
+  std::string table = test::read_file(dmi);
+  test::write_file(dmi, table.substr(0, table.size() / 2));
+  Detection d = detect(t / "tree");
+  CHECK(count(d.facts, "ingot", "detect", "invalid", "sys/firmware/dmi/tables/DMI") == 1);
+  CHECK(count(d.facts, "memory", "banks") == 0);
+  CHECK(count(d.facts, "memory", "bank:0") == 0);
+  CHECK(count(d.facts, "system", "product", "serial", "SN-1s-sata-1nic") == 1);
+  CHECK(count(d.facts, "memory", "total", "size") == 1);
+}
+
+TEST_CASE("a garbage entry point or an oversized table is invalid") {
+  test::TempDir t;
+  copy_tree(fixture("1s-sata-1nic"), t / "tree");
+  test::write_file(t / "tree/sys/firmware/dmi/tables/smbios_entry_point", "_SM_ garbage");
+  CHECK(count(detect(t / "tree").facts, "ingot", "detect", "invalid", "sys/firmware/dmi/tables/smbios_entry_point") == 1);
+  fs::remove(t / "tree/sys/firmware/dmi/tables/smbios_entry_point");
+  test::write_file(t / "tree/sys/firmware/dmi/tables/DMI", std::string(kMaxSmbiosTable + 1, '\x7f'));
+  auto f = detect(t / "tree").facts;
+  CHECK(count(f, "ingot", "detect", "invalid", "sys/firmware/dmi/tables/DMI") == 1);
+  CHECK(count(f, "memory", "banks") == 0);
+}
+
+TEST_CASE("garbage in sysfs and procfs files gives notes") {
+  test::TempDir t;
+  copy_tree(fixture("2s-nvme-virtio-4nic"), t / "tree");
+  fs::path tree = t / "tree";
+  test::write_file(tree / "proc/cpuinfo", "\x01\x02 not a cpuinfo\n");
+  test::write_file(tree / "proc/meminfo", "MemTotal: lots\n");
+  test::write_file(tree / "sys/block/vda/size", "twelve\n");
+  test::write_file(tree / "sys/devices/system/node/node1/cpulist", "3-1,x\n");
+  test::write_file(tree / "sys/devices/system/node/node0/meminfo", "nothing here\n");
+  test::write_file(tree / "proc/net/route", std::string(100, '\xff'));
+  Detection d = detect(tree);
+  const Facts& f = d.facts;
+  CHECK(count(f, "ingot", "detect", "invalid", "proc/cpuinfo") == 1);
+  CHECK(count(f, "ingot", "detect", "invalid", "proc/meminfo") == 1);
+  CHECK(count(f, "ingot", "detect", "invalid", "sys/block/vda/size") == 1);
+  CHECK(count(f, "ingot", "detect", "invalid", "sys/devices/system/node/node1/cpulist") == 1);
+  CHECK(count(f, "ingot", "detect", "invalid", "sys/devices/system/node/node0/meminfo") == 1);
+  // Topology still counts sockets; model names need cpuinfo and are absent, not invented.
+  CHECK(count(f, "cpu", "physical", "number", "2") == 1);
+  CHECK(count(f, "cpu", "physical_0", "product") == 0);
+  CHECK(count(f, "disk", "vda") == 0);
+  CHECK(count(f, "disk", "nvme0n1", "size") == 1);
+  CHECK(count(f, "disk", "logical", "count", "1") == 1);
+  CHECK(count(f, "network", "eth0", "ipv4") == 0);   // the route table is garbage
+  CHECK(count(f, "network", "eth0", "serial") == 1);  // the rest of the NIC is fine
+}
+
+TEST_CASE("missing directories are skipped with a note each") {
+  test::TempDir t;
+  copy_tree(fixture("1s-sata-1nic"), t / "tree");
+  fs::path tree = t / "tree";
+  fs::remove_all(tree / "sys/block");
+  fs::remove_all(tree / "sys/class/net");
+  fs::remove_all(tree / "sys/devices/system/cpu");
+  fs::remove_all(tree / "sys/devices/system/node");
+  auto f = detect(tree).facts;
+  CHECK(count(f, "ingot", "detect", "missing", "block") == 1);
+  CHECK(count(f, "ingot", "detect", "missing", "net") == 1);
+  CHECK(count(f, "ingot", "detect", "missing", "numa") == 1);
+  CHECK(count(f, "ingot", "detect", "missing", "cpu-topology") == 1);
+  // cpuinfo still gives the sockets.
+  CHECK(count(f, "cpu", "physical", "number", "1") == 1);
+  CHECK(count(f, "cpu", "logical", "number", "2") == 1);
+}
+
+TEST_CASE("reads are bounded: an attribute longer than a page is refused") {
+  test::TempDir t;
+  test::write_file(t / "big", std::string(kMaxSysfsAttribute + 1, 'x'));
+  test::write_file(t / "page", std::string(kMaxSysfsAttribute, 'x'));
+  SysfsRoot fs(t.path());
+  CHECK(fs.read("big").status == ReadStatus::too_large);
+  CHECK(fs.read("page").ok());
+  CHECK(fs.read("absent").status == ReadStatus::missing);
+  CHECK_FALSE(fs.attribute("big"));
+}
+
+TEST_CASE("cpu lists") {
+  CHECK(parse_cpu_list("0-3,8,10-11\n", 64) == std::vector<unsigned>{0, 1, 2, 3, 8, 10, 11});
+  CHECK(parse_cpu_list("", 64) == std::vector<unsigned>{});
+  CHECK_FALSE(parse_cpu_list("3-1", 64));
+  CHECK_FALSE(parse_cpu_list("0-100", 64));
+  CHECK_FALSE(parse_cpu_list("a", 64));
+  CHECK_FALSE(parse_cpu_list("1,,2", 64));
+}

@@ -1,0 +1,95 @@
+// Detection on captured fixture trees (golden facts), on the live machine, and through the
+// `ingot-agent detect` command.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <set>
+
+#include "hwmatch/detect.h"
+#include "tests/support/test_support.h"
+
+using namespace ingot;
+using namespace ingot::hwmatch;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path fixtures() { return fs::path(test::env_or("INGOT_SOURCE_DIR", ".")) / "tests/hwmatch/fixtures"; }
+
+const char* const kShapes[] = {"1s-sata-1nic", "2s-nvme-virtio-4nic", "uefi-virtio-scsi-1nic", "host-vm"};
+
+bool has(const Facts& f, const std::string& cls, const std::string& name, const std::string& key,
+         const std::string& value = {}) {
+  for (const auto& x : f)
+    if (x.cls == cls && x.name == name && x.key == key && (value.empty() || x.value == value)) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("every captured fixture yields its golden facts") {
+  for (const char* shape : kShapes) {
+    CAPTURE(shape);
+    auto golden = facts_from_json(test::read_file(fixtures() / shape / "facts.json"));
+    REQUIRE(golden.has_value());
+    REQUIRE(golden->size() > 20);
+    Detection d = detect(fixtures() / shape / "tree");
+    CHECK(d.facts == *golden);
+  }
+}
+
+TEST_CASE("fixture shapes differ where the machines differ") {
+  auto one = detect(fixtures() / "1s-sata-1nic" / "tree").facts;
+  auto two = detect(fixtures() / "2s-nvme-virtio-4nic" / "tree").facts;
+  auto uefi = detect(fixtures() / "uefi-virtio-scsi-1nic" / "tree").facts;
+  CHECK(has(one, "cpu", "physical", "number", "1"));
+  CHECK(has(two, "cpu", "physical", "number", "2"));
+  CHECK(has(two, "numa", "nodes", "count", "2"));
+  CHECK(has(one, "disk", "sda", "transport", "sata"));
+  CHECK(has(two, "disk", "nvme0n1", "transport", "nvme"));
+  CHECK(has(two, "disk", "vda", "transport", "virtio"));
+  CHECK(has(uefi, "disk", "sda", "transport", "scsi"));
+  CHECK(has(uefi, "firmware", "boot", "mode", "uefi"));
+  CHECK(has(one, "firmware", "boot", "mode", "bios"));
+  CHECK(has(two, "network", "eth3", "serial", "52:54:00:00:02:04"));
+  CHECK(has(two, "network", "eth2", "driver", "e1000"));
+  CHECK(has(one, "network", "eth0", "ipv4-network", "198.18.10.0"));
+  CHECK(has(one, "network", "eth0", "ipv6-network", "fd00:198:18::"));
+  CHECK(has(one, "memory", "bank:0", "size", "536870912"));
+  CHECK(has(one, "system", "product", "uuid", "8e5b8d5e-1111-4c1a-9a0e-000000000012"));
+}
+
+TEST_CASE("the SMBIOS table alone gives system identity when sys/class/dmi is absent") {
+  test::TempDir t;
+  fs::create_directories(t / "sys");
+  fs::copy(fixtures() / "1s-sata-1nic" / "tree" / "sys/firmware", t / "sys/firmware", fs::copy_options::recursive);
+  auto f = detect(t.path()).facts;
+  CHECK(has(f, "system", "product", "serial", "SN-1s-sata-1nic"));
+  CHECK(has(f, "system", "product", "uuid", "8e5b8d5e-1111-4c1a-9a0e-000000000012"));
+  CHECK(has(f, "firmware", "bios", "vendor", "Ingot BIOS"));
+  CHECK(has(f, "memory", "bank:0", "serial", "MEM-0001"));
+  CHECK_FALSE(has(f, "ingot", "detect", "missing", "dmi"));
+}
+
+TEST_CASE("detection on the live machine runs and finds CPUs and memory") {
+  Detection d = detect("/");
+  CHECK(has(d.facts, "cpu", "logical", "number"));
+  CHECK(has(d.facts, "cpu", "physical", "number"));
+  CHECK(has(d.facts, "memory", "total", "size"));
+  // Every note is mirrored as an ingot/detect fact.
+  std::size_t note_facts = 0;
+  for (const auto& f : d.facts) note_facts += f.cls == "ingot";
+  CHECK(note_facts == d.notes.size());
+}
+
+TEST_CASE("ingot-agent detect prints the facts of a tree and rejects a bad root") {
+  std::string agent = test::env_or("INGOT_AGENT_BIN", "ingot-agent");
+  std::string out;
+  fs::path tree = fixtures() / "2s-nvme-virtio-4nic" / "tree";
+  REQUIRE(test::run(agent + " detect --quiet --root " + tree.string(), &out) == 0);
+  auto parsed = facts_from_json(out);
+  REQUIRE(parsed.has_value());
+  CHECK(*parsed == detect(tree).facts);
+  CHECK(test::run(agent + " detect --root /nonexistent-ingot-root 2>/dev/null", &out) != 0);
+  CHECK(test::run(agent + " detect --bogus 2>/dev/null", &out) != 0);
+}
