@@ -31,4 +31,7 @@ fail() { echo "FAIL: $1"; tail -60 "$log"; exit 1; }
 grep -aq "INGOT-RAMDISK-SELFTEST-BEGIN" "$log" || fail "/init did not reach the self-test"
 grep -aq "^ingot-agent 0" "$log" || fail "ingot-agent did not run inside the ramdisk"
 grep -aq "error while loading shared libraries" "$log" && fail "a library is missing from the ramdisk"
-echo "PASS: ramdisk boots and runs the agent"
+grep -aq '\["disk","vda","transport","virtio"\]' "$log" || fail "the agent did not detect the virtio disk"
+grep -aq '\["disk","vda","size","2"\]' "$log" || fail "the agent did not report the 2 GB disk size"
+grep -aq "INGOT-RAMDISK-SELFTEST-END rc=0" "$log" || fail "ingot-agent detect failed inside the ramdisk"
+echo "PASS: ramdisk boots, runs the agent, and the agent detects the machine"
