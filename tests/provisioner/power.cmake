@@ -1,0 +1,8 @@
+# Power control: BMC address parsing, the call pool and async service (unit, over a fake driver),
+# the IPMI driver and `ingot power` against OpenIPMI's ipmi_sim started by the test (integration).
+ingot_doctest(test_power_unit
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/power_address_test.cpp ${CMAKE_CURRENT_LIST_DIR}/power_service_test.cpp
+  LIBS ingot::provisioner LABEL unit TIMEOUT 60)
+ingot_doctest(test_power_ipmi SOURCES ${CMAKE_CURRENT_LIST_DIR}/power_ipmi_test.cpp
+  LIBS ingot::provisioner LABEL integration TIMEOUT 120)
+ingot_script_test(test_power_cli SCRIPT ${CMAKE_CURRENT_LIST_DIR}/power_cli.sh LABEL integration TIMEOUT 120)
