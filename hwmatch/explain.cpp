@@ -51,7 +51,7 @@ std::string Narrower::list(const Ids& ids, int k) const {
   for (std::size_t i = 0; i < ids.size() && i < kMaxShownFacts; ++i) {
     const Fact& f = facts_[ids[i]];
     if (!s.empty()) s += ", ";
-    s += k == 3 ? f.name + "=" + f.value : field(f, k);
+    s += k != 3 ? field(f, k) : l_.fields[1].is_literal ? f.value : f.name + "=" + f.value;
   }
   if (ids.size() > kMaxShownFacts) s += " and " + std::to_string(ids.size() - kMaxShownFacts) + " more";
   return s;
@@ -59,7 +59,8 @@ std::string Narrower::list(const Ids& ids, int k) const {
 
 std::string Narrower::value_reason(const Ids& named) const {
   const SpecField& vf = l_.fields[3];
-  std::string what = facts_[named[0]].cls + " " + facts_[named[0]].key;
+  const bool literal_name = l_.fields[1].is_literal;
+  std::string what = facts_[named[0]].cls + (literal_name ? " " + facts_[named[0]].name : "") + " " + facts_[named[0]].key;
   if (vf.var >= 0 && t_.bound[vf.var]) return bound_note(3) + "; found " + list(named, 3);
   if (vf.test && (vf.test->op == ExprOp::gt || vf.test->op == ExprOp::ge || vf.test->op == ExprOp::lt ||
                   vf.test->op == ExprOp::le)) {
@@ -74,7 +75,8 @@ std::string Narrower::value_reason(const Ids& named) const {
       }
     }
     if (!best) return "no " + what + " is a number; found " + list(named, 3);
-    return std::string(want_max ? "largest " : "smallest ") + what + " is " + best->value + " (" + best->name + ")";
+    return std::string(want_max ? "largest " : "smallest ") + what + " is " + best->value +
+           (literal_name ? "" : " (" + best->name + ")");
   }
   return "found " + list(named, 3);
 }
