@@ -16,7 +16,7 @@ namespace {
 
 const std::vector<std::string> kValueFlags = {
     "config", "listen", "interface", "advertise", "dhcp", "dhcp-range", "dhcp-netmask", "dhcp-router",
-    "dhcp-dns", "dhcp-lease-seconds", "tftp-root", "tftp-port", "http-root", "http-port",
+    "dhcp-dns", "dhcp-lease-seconds", "dhcp-reservations", "dhcp-port", "tftp-root", "tftp-port", "http-root", "http-port",
     "boot-policy", "state-dir", "log-level"};
 
 Result<std::uint16_t> parse_port(const std::string& flag, const std::string& v) {
@@ -71,6 +71,12 @@ Result<Options> options_from(const std::map<std::string, std::string>& v) {
     } catch (...) {
       return fail("--dhcp-lease-seconds: '" + *s + "' is not a number");
     }
+  }
+  if (auto s = get("dhcp-reservations")) o.dhcp_reservations = *s;
+  if (auto s = get("dhcp-port")) {
+    auto p = parse_port("dhcp-port", *s);
+    if (!p) return fail(p.error());
+    o.dhcp_port = *p;
   }
   if (auto s = get("tftp-root")) o.tftp_root = *s;
   if (auto s = get("tftp-port")) {

@@ -24,6 +24,8 @@ struct Options {
   std::string dhcp_router;          // full mode, optional
   std::string dhcp_dns;             // full mode, optional, comma separated
   std::uint32_t dhcp_lease_seconds = 3600;
+  std::filesystem::path dhcp_reservations;  // full mode, optional: "MAC ADDRESS" lines
+  std::uint16_t dhcp_port = 67;     // advanced: tests and benches run DHCP on a free port
   std::filesystem::path tftp_root;  // empty: TFTP off
   std::uint16_t tftp_port = 69;
   std::filesystem::path http_root;  // static boot files; empty: scripts only
