@@ -40,10 +40,16 @@ const DmiField kBiosFields[] = {
 void add_fields(const SysfsRoot& fs, const std::optional<SmbiosTable>& smbios, const char* cls,
                 const DmiField* begin, const DmiField* end, FactSink& out) {
   for (const DmiField* f = begin; f != end; ++f) {
-    auto v = fs.attribute(std::string("sys/class/dmi/id/") + f->file);
-    std::string value = v ? *v : std::string();
+    std::string rel = std::string("sys/class/dmi/id/") + f->file;
+    FileRead r = fs.read(rel);
+    std::string value = r.ok() ? trim(r.data) : std::string();
     if (value.empty() && smbios) value = f->from_smbios(*smbios);
-    if (!value.empty()) out.add(cls, f->name, f->key, value);
+    if (!value.empty()) {
+      out.add(cls, f->name, f->key, value);
+    } else if (r.status == ReadStatus::unreadable || r.status == ReadStatus::too_large) {
+      // Serials and the UUID are root-only: say the field is unknown, not absent.
+      out.missing(rel, "not readable (serial numbers and the UUID need root)");
+    }
   }
 }
 

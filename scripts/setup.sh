@@ -17,7 +17,7 @@ peer_pkgs=(
   cpio rsync debootstrap e2fsprogs gdisk fdisk dosfstools kmod
   grub-pc-bin grub-efi-amd64-bin grub-common grub2-common mtools python3
 )
-bench_pkgs=( tftpd-hpa nginx-light wrk hyperfine )
+bench_pkgs=( tftpd-hpa nginx-light wrk hyperfine lshw )
 
 want=("${build_pkgs[@]}" "${peer_pkgs[@]}")
 if [[ "${1:-}" == "--bench" ]]; then want+=("${bench_pkgs[@]}"); fi

@@ -6,3 +6,6 @@ ingot_doctest(test_hwmatch_detect
   LIBS ingot::hwmatch LABEL unit)
 ingot_fuzz_target(fuzz_hwmatch_smbios SOURCE ${CMAKE_CURRENT_LIST_DIR}/smbios_fuzz.cpp LIBS ingot::hwmatch
   CORPUS ${CMAKE_CURRENT_LIST_DIR}/smbios_corpus)
+# Boots QEMU (TCG, ~20 s) to recapture a fixture; needs Debian's kernel in the cache.
+ingot_script_test(test_hwmatch_detect_capture SCRIPT ${CMAKE_CURRENT_LIST_DIR}/detect_capture_test.sh
+  LABEL integration TIMEOUT 400)

@@ -143,3 +143,21 @@ TEST_CASE("cpu lists") {
   CHECK_FALSE(parse_cpu_list("a", 64));
   CHECK_FALSE(parse_cpu_list("1,,2", 64));
 }
+
+TEST_CASE("an unreadable DMI attribute with no SMBIOS fallback is reported, not dropped silently") {
+  test::TempDir t;
+  copy_tree(fixture("1s-sata-1nic"), t / "tree");
+  fs::path tree = t / "tree";
+  fs::remove_all(tree / "sys/firmware/dmi");
+  // A directory where the attribute should be: open() works, read() fails, as for a
+  // root-only file read by an unprivileged agent.
+  fs::path serial = tree / "sys/devices/virtual/dmi/id/product_serial";
+  fs::remove(serial);
+  fs::create_directories(serial);
+  auto f = detect(tree).facts;
+  CHECK(count(f, "ingot", "detect", "missing", "sys/class/dmi/id/product_serial") == 1);
+  CHECK(count(f, "system", "product", "serial") == 0);
+  CHECK(count(f, "system", "product", "name", "Shape 1s-sata-1nic") == 1);
+  CHECK(count(f, "ingot", "detect", "missing", "smbios") == 1);
+  CHECK(count(f, "memory", "banks") == 0);
+}

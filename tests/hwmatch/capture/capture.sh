@@ -79,7 +79,7 @@ timeout 300 qemu-system-x86_64 -accel tcg -nographic -no-reboot -display none -s
   $machine "${smbios[@]}" $disks \
   -drive "if=none,id=cap,file=$work/capture.img,format=raw" -device virtio-blk-pci,drive=cap,serial=ingotcap \
   $nics -kernel "$vmlinuz" -initrd "$work/initrd.gz" \
-  -append "console=ttyS0 panic=5 quiet" > "$work/console.log" 2>&1 || true
+  -append "console=ttyS0 panic=5 quiet nokaslr" > "$work/console.log" 2>&1 || true
 if ! grep -q "ingot-capture: done" "$work/console.log"; then
   tail -n 30 "$work/console.log" >&2
   echo "capture.sh: $shape: capture did not complete" >&2
@@ -87,5 +87,5 @@ if ! grep -q "ingot-capture: done" "$work/console.log"; then
 fi
 rm -rf "$out"
 mkdir -p "$out"
-tar -C "$out" -xf "$work/capture.img"
+tar -C "$out" -m -xf "$work/capture.img"
 echo "capture.sh: $shape captured into $out"

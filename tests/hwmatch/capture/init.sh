@@ -19,6 +19,9 @@ while [ -z "$out" ] && [ $i -lt 50 ]; do
   i=$((i + 1))
 done
 sleep 1
+# No SLAAC: router advertisements from QEMU's user-mode stack arrive at a random moment and
+# would make the captured address list differ from boot to boot.
+for f in /proc/sys/net/ipv6/conf/*/accept_ra; do echo 0 > "$f"; done
 n=0
 for d in /sys/class/net/*; do
   name=$(basename "$d")
