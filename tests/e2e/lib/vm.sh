@@ -90,7 +90,7 @@ e2e_vm_start() {
 e2e_vm_phases() {
   local name=$1 server=${2:-} t label re m
   local -a milestones=(
-    "firmware banner:SeaBIOS \\(version|BdsDxe: loading"
+    "firmware (SeaBIOS / OVMF PXE):SeaBIOS \\(version|Start PXE over IPv4"
     "firmware PXE DHCP:Station IP address"
     "ipxe.efi via TFTP:NBP file downloaded"
     "iPXE running:iPXE initialising devices"
