@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# `ingot match` end to end on files: the repo's roles/ classify one example machine per role,
+# the eDeploy guide's configuration imports, and bad input gets exit 2 with a precise message.
+set -euo pipefail
+: "${INGOT_BIN:?}" "${INGOT_SOURCE_DIR:?}"
+src=$INGOT_SOURCE_DIR
+facts=$src/tests/hwmatch/match_facts
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ingot-match-$$.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+check() {  # check NAME EXPECTED_RC PATTERN -- command...
+  local name=$1 want_rc=$2 pattern=$3 rc=0
+  shift 4
+  "$@" >"$tmp/out" 2>&1 || rc=$?
+  if [[ $rc != "$want_rc" ]] || ! grep -qE -- "$pattern" "$tmp/out"; then
+    echo "FAIL $name: rc=$rc (want $want_rc), pattern '$pattern' in:"; sed 's/^/  | /' "$tmp/out"; failures=$((failures + 1))
+  else
+    echo "ok   $name"
+  fi
+}
+
+for role in install-server controller network storage compute; do
+  check "role $role" 0 "^role: $role\$" -- "$INGOT_BIN" match "$facts/$role.json" "$src/roles"
+done
+check "bindings and exports shown" 0 '^  \$\$mac = b0:26:28:00:00:01$' -- "$INGOT_BIN" match "$facts/controller.json" "$src/roles"
+check "no match exits 1" 1 '^no role matches node serial:TINY-0001$' -- "$INGOT_BIN" match "$facts/tiny.json" "$src/roles"
+check "explain names the nearest miss" 1 \
+  'network: no match: .*roles/network/hardware.spec:4:1: memory total size ge\(68719476736\): largest memory total size is 8589934592' \
+  -- "$INGOT_BIN" match "$facts/tiny.json" "$src/roles" --explain
+check "explain lists every role" 1 '^  compute: no match: ' -- "$INGOT_BIN" match "$facts/tiny.json" "$src/roles" --explain
+
+"$INGOT_BIN" match "$facts/storage.json" "$src/roles" --json >"$tmp/json"
+python3 - "$tmp/json" <<'PY' && echo "ok   json output" || { echo "FAIL json output"; failures=$((failures + 1)); }
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["matched"] is True and j["role"] == "storage", j
+assert j["bindings"]["data6"].startswith("sd") and j["exported"] == {"mac": "0c:c4:7a:00:02:01"}, j
+assert [r["outcome"] for r in j["roles"]] == ["no match", "no match", "no match", "matched"], j["roles"]
+PY
+
+ed=$src/tests/hwmatch/edeploy_example
+check "eDeploy: used CMDB entry stays with its MAC" 0 '^  hostname = host001$' -- "$INGOT_BIN" match "$facts/edeploy-vm.json" "$ed"
+check "eDeploy: a new VM gets the first free entry" 0 '^  hostname = host002$' -- "$INGOT_BIN" match "$facts/edeploy-vm2.json" "$ed"
+check "eDeploy: count 0 is reported" 1 '^  kvm-test: disabled: count is 0$' -- "$INGOT_BIN" match "$facts/tiny.json" "$ed" --explain
+
+check "usage" 2 '^usage: ingot match FACTS.json DIR' -- "$INGOT_BIN" match "$facts/tiny.json"
+check "unknown flag" 2 'unknown flag --explian' -- "$INGOT_BIN" match "$facts/tiny.json" "$src/roles" --explian
+check "missing facts file" 2 'nope.json: cannot read the file' -- "$INGOT_BIN" match "$tmp/nope.json" "$src/roles"
+echo '[["disk","sda","size"]]' >"$tmp/bad.json"
+check "bad facts" 2 'bad.json: facts\[0\]: expected \[class, name, key, value\]' -- "$INGOT_BIN" match "$tmp/bad.json" "$src/roles"
+check "not a roles dir" 2 "no 'order' file \(ingot roles\) or 'state' file" -- "$INGOT_BIN" match "$facts/tiny.json" "$tmp"
+mkdir -p "$tmp/roles/web"
+printf 'web 2\n' >"$tmp/roles/order"
+printf '# web\ndisk $d size gt(10\n' >"$tmp/roles/web/hardware.spec"
+check "bad spec names file:line:col" 2 "roles/web/hardware.spec:2:16: unclosed '\('; add '\)'" -- "$INGOT_BIN" match "$facts/tiny.json" "$tmp/roles"
+printf 'web two\n' >"$tmp/roles/order"
+check "bad count" 2 "roles/order:1:5: count 'two' must be" -- "$INGOT_BIN" match "$facts/tiny.json" "$tmp/roles"
+printf 'web 2\napi *\n' >"$tmp/roles/order"
+printf 'disk $d size gt(10)\n' >"$tmp/roles/web/hardware.spec"
+check "role without spec" 2 "roles/order:2:1: role 'api' has no .*api/hardware.spec; create it or remove the line" -- "$INGOT_BIN" match "$facts/tiny.json" "$tmp/roles"
+
+((failures == 0)) || { echo "$failures check(s) failed"; exit 1; }
