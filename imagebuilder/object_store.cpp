@@ -72,16 +72,22 @@ Result<UniqueFd> ObjectStore::open_temp(std::string* path_out) const {
   return fd;
 }
 
-Result<PutResult> ObjectStore::put_fd(int fd, const fs::path& name) const {
-  // Pass 1 hashes only: on a rebuild most objects exist already, and hashing is far cheaper
-  // than compressing.
+Result<PutResult> hash_fd(int fd, const fs::path& name) {
   Sha256 hash;
   auto size = for_each_chunk(fd, name, [&](std::span<const std::uint8_t> b) {
     hash.update(b);
     return ok();
   });
   if (!size) return fail(size.error());
-  PutResult res{hash.finish(), *size, 0, false};
+  return PutResult{hash.finish(), *size, 0, false};
+}
+
+Result<PutResult> ObjectStore::put_fd(int fd, const fs::path& name) const {
+  // Pass 1 hashes only: on a rebuild most objects exist already, and hashing is far cheaper
+  // than compressing.
+  auto hashed = hash_fd(fd, name);
+  if (!hashed) return hashed;
+  PutResult res = *hashed;
   if (has_object(res.digest)) return res;
 
   std::string tmp;

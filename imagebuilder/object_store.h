@@ -52,6 +52,9 @@ class StoreLock {
   UniqueFd fd_;
 };
 
+// Hashes an open file from its start without storing it (added = false, stored_size = 0).
+Result<PutResult> hash_fd(int fd, const std::filesystem::path& name_for_errors);
+
 class ObjectStore {
  public:
   // Creates the layout when missing.
