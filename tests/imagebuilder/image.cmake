@@ -5,3 +5,5 @@ ingot_doctest(test_image_manifest SOURCES ${_ib}/manifest_test.cpp ${_ib}/manife
 ingot_doctest(test_image_store SOURCES ${_ib}/store_test.cpp ${_ib}/sign_test.cpp
   LIBS ingot::image LABEL unit)
 ingot_fuzz_target(fuzz_image_manifest SOURCE ${_ib}/manifest_fuzz.cpp LIBS ingot::image CORPUS ${_ib}/corpus/manifest)
+ingot_doctest(test_image_build SOURCES ${_ib}/build_scan_test.cpp ${_ib}/recipe_test.cpp LIBS ingot::image LABEL unit)
+ingot_script_test(test_image_store_cli SCRIPT ${_ib}/store_cli_test.sh LABEL unit TIMEOUT 120)
