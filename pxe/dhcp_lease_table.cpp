@@ -4,10 +4,14 @@
 
 namespace ingot::pxe {
 
+LeaseTable::LeaseTable(AddressPlan plan) : plan_(std::move(plan)) {
+  for (const auto& [mac, ip] : plan_.reservations) reserved_[ip] = mac;
+}
+
 std::optional<MacAddress> LeaseTable::reserved_for(Ipv4 ip) const {
-  for (const auto& [mac, addr] : plan_.reservations)
-    if (addr == ip) return mac;
-  return std::nullopt;
+  auto it = reserved_.find(ip);
+  if (it == reserved_.end()) return std::nullopt;
+  return it->second;
 }
 
 bool LeaseTable::available(const MacAddress& mac, Ipv4 ip, std::int64_t now) const {

@@ -32,7 +32,7 @@ struct Lease {
 
 class LeaseTable {
  public:
-  explicit LeaseTable(AddressPlan plan) : plan_(std::move(plan)) {}
+  explicit LeaseTable(AddressPlan plan);
 
   const AddressPlan& plan() const { return plan_; }
   bool in_range(Ipv4 ip) const { return ip >= plan_.first && ip <= plan_.last; }
@@ -68,6 +68,7 @@ class LeaseTable {
   void assign(const MacAddress& mac, Ipv4 ip, std::int64_t expires, bool bound);
 
   AddressPlan plan_;
+  std::map<Ipv4, MacAddress> reserved_;  // plan_.reservations by address
   std::map<MacAddress, Lease> by_mac_;
   std::map<Ipv4, MacAddress> by_ip_;
   std::map<Ipv4, std::int64_t> declined_;  // ip → quarantined until

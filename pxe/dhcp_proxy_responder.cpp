@@ -3,6 +3,24 @@
 #include "pxe/dhcp_reply.h"
 
 namespace ingot::pxe {
+namespace {
+
+// PXE spec §2.2.6: the boot server ACK names the boot item (type, layer) it answers, copied
+// from the client's REQUEST; Intel-style ROMs discard an ACK without it.
+void echo_boot_item(const DhcpPacket& request, DhcpPacket& reply) {
+  auto* req43 = request.options.find(opt::vendor_specific);
+  auto* rep43 = reply.options.find(opt::vendor_specific);
+  if (!req43 || !rep43) return;
+  auto asked = decode_sub_options(*req43);
+  auto ours = decode_sub_options(*rep43);
+  if (!asked || !ours) return;
+  auto* item = asked->find(pxe_sub::boot_item);
+  if (!item) return;
+  ours->set(pxe_sub::boot_item, *item);
+  reply.options.set(opt::vendor_specific, encode_sub_options(*ours));
+}
+
+}  // namespace
 
 DhcpReply ProxyDhcpResponder::respond(const DhcpRequest& r) {
   if (r.packet.op != kBootRequest) return {std::nullopt, "not a request"};
@@ -35,6 +53,7 @@ DhcpReply ProxyDhcpResponder::respond(const DhcpRequest& r) {
   DhcpPacket reply = make_reply(r.packet, answer, r.server_id);
   reply.ciaddr = r.packet.ciaddr;
   add_boot_options(reply, r.client, *file, true);
+  if (r.boot_server_port) echo_boot_item(r.packet, reply);
   return {std::move(reply), std::string(answer == DhcpMessageType::offer ? "proxy offer" : "proxy ack") +
                                 ", boot " + file->name};
 }

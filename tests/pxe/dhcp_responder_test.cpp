@@ -55,6 +55,14 @@ FullDhcpConfig full_config() {
   return c;
 }
 
+// A full responder over a fresh lease table and a fixed policy.
+struct FullFixture {
+  explicit FullFixture(BootDecision::Action a = BootDecision::Action::boot) : policy(a) {}
+  LeaseTable leases{plan()};
+  FixedPolicy policy;
+  FullDhcpResponder full{full_config(), leases, policy};
+};
+
 }  // namespace
 
 TEST_CASE("boot file by arch and iPXE; silent gets nothing") {
@@ -83,9 +91,8 @@ TEST_CASE("boot file by arch and iPXE; silent gets nothing") {
 }
 
 TEST_CASE("full: DISCOVER → OFFER → REQUEST → ACK for a BIOS PXE client, with network and boot options") {
-  LeaseTable leases(plan());
-  FixedPolicy policy(BootDecision::Action::boot);
-  FullDhcpResponder full(full_config(), leases, policy);
+  FullFixture f;
+  auto& [leases, policy, full] = f;
   auto d = ingot::pxe::test::request(DhcpMessageType::discover);
   make_pxe(d, 0, false);
   auto offer = full.respond(req(d));
@@ -113,9 +120,8 @@ TEST_CASE("full: DISCOVER → OFFER → REQUEST → ACK for a BIOS PXE client, w
 }
 
 TEST_CASE("full: iPXE gets the script URL and 175.176=1; a plain host gets no boot file") {
-  LeaseTable leases(plan());
-  FixedPolicy policy(BootDecision::Action::boot);
-  FullDhcpResponder full(full_config(), leases, policy);
+  FullFixture f;
+  auto& [leases, policy, full] = f;
   auto d = ingot::pxe::test::request(DhcpMessageType::discover);
   make_pxe(d, 7, true);
   auto offer = full.respond(req(d));
@@ -133,9 +139,8 @@ TEST_CASE("full: iPXE gets the script URL and 175.176=1; a plain host gets no bo
 }
 
 TEST_CASE("full: policy silent → an address but no boot file") {
-  LeaseTable leases(plan());
-  FixedPolicy policy(BootDecision::Action::silent);
-  FullDhcpResponder full(full_config(), leases, policy);
+  FullFixture f(BootDecision::Action::silent);
+  auto& full = f.full;
   auto d = ingot::pxe::test::request(DhcpMessageType::discover);
   make_pxe(d, 0, false);
   auto offer = full.respond(req(d));
@@ -146,9 +151,8 @@ TEST_CASE("full: policy silent → an address but no boot file") {
 }
 
 TEST_CASE("full: NAK outside our network or for another's address; silence for another server's id") {
-  LeaseTable leases(plan());
-  FixedPolicy policy(BootDecision::Action::boot);
-  FullDhcpResponder full(full_config(), leases, policy);
+  FullFixture f;
+  auto& [leases, policy, full] = f;
   auto r = ingot::pxe::test::request(DhcpMessageType::request);
   r.options.set_ip(opt::requested_ip, ip("10.1.2.3"));  // INIT-REBOOT from another network
   auto nak = full.respond(req(r));
@@ -168,9 +172,8 @@ TEST_CASE("full: NAK outside our network or for another's address; silence for a
 }
 
 TEST_CASE("full: renewing (ciaddr), INFORM, RELEASE, DECLINE") {
-  LeaseTable leases(plan());
-  FixedPolicy policy(BootDecision::Action::boot);
-  FullDhcpResponder full(full_config(), leases, policy);
+  FullFixture f;
+  auto& [leases, policy, full] = f;
   auto me = *MacAddress::parse("52:54:00:00:00:01");
   leases.bind(me, ip("198.18.0.120"), 900, 3600);
 
@@ -206,9 +209,8 @@ TEST_CASE("full: renewing (ciaddr), INFORM, RELEASE, DECLINE") {
 }
 
 TEST_CASE("full: relayed requests are served for our subnet only") {
-  LeaseTable leases(plan());
-  FixedPolicy policy(BootDecision::Action::boot);
-  FullDhcpResponder full(full_config(), leases, policy);
+  FullFixture f;
+  auto& [leases, policy, full] = f;
   auto d = ingot::pxe::test::request(DhcpMessageType::discover);
   d.giaddr = ip("198.18.0.254");
   CHECK(full.respond(req(d)).packet);
@@ -264,6 +266,17 @@ TEST_CASE("proxy: port 4011 REQUEST gets an ACK; policy silent gets nothing") {
   CHECK(ack.packet->message_type() == DhcpMessageType::ack);
   CHECK(ack.packet->file == "ipxe.efi");
   CHECK(ack.packet->ciaddr == ip("198.18.0.77"));
+  CHECK_FALSE(decode_sub_options(*ack.packet->options.find(opt::vendor_specific))->has(pxe_sub::boot_item));
+
+  // A BIOS ROM names its boot item (type 0x8000, layer 0); the ACK carries it back.
+  DhcpOptions item;
+  item.set(pxe_sub::boot_item, std::vector<std::uint8_t>{0x80, 0x00, 0x00, 0x00});
+  r.options.set(opt::vendor_specific, encode_sub_options(item));
+  auto ack2 = proxy.respond(req(r, true));
+  REQUIRE(ack2.packet);
+  auto sub = decode_sub_options(*ack2.packet->options.find(opt::vendor_specific));
+  REQUIRE(sub.has_value());
+  CHECK(*sub->find(pxe_sub::boot_item) == std::vector<std::uint8_t>{0x80, 0x00, 0x00, 0x00});
 
   FixedPolicy silent(BootDecision::Action::silent);
   ProxyDhcpResponder quiet(BootFileConfig{kServer, 8080}, silent);
