@@ -32,6 +32,25 @@ void add_attribute(const SysfsRoot& fs, FactSink& out, std::string_view rel, con
   if (v && !v->empty()) out.add(cls, name, key, *v);
 }
 
+std::optional<std::vector<std::string>> list_source(const SysfsRoot& fs, FactSink& out, std::string_view rel,
+                                                   std::string_view source) {
+  DirListing d = fs.list(rel);
+  switch (d.status) {
+    case ReadStatus::ok:
+      return std::move(d.names);
+    case ReadStatus::missing:
+      out.missing(source, std::string(rel) + " not found");
+      break;
+    case ReadStatus::too_large:
+      out.invalid(rel, "more than " + std::to_string(kMaxDirEntries) + " entries");
+      break;
+    case ReadStatus::unreadable:
+      out.invalid(rel, "cannot be listed");
+      break;
+  }
+  return std::nullopt;
+}
+
 std::optional<SmbiosTable> read_smbios(const SysfsRoot& fs, FactSink& out) {
   constexpr std::string_view kTable = "sys/firmware/dmi/tables/DMI";
   constexpr std::string_view kEntry = "sys/firmware/dmi/tables/smbios_entry_point";

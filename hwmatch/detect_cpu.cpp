@@ -65,16 +65,16 @@ void detect_cpus(const SysfsRoot& fs, FactSink& out) {
 
   // Logical CPU -> (package, core), from sysfs, else from cpuinfo's "physical id"/"core id".
   std::map<unsigned, Logical> logical;
-  if (auto names = fs.list("sys/devices/system/cpu")) {
-    for (const auto& n : *names) {
-      if (!n.starts_with("cpu")) continue;
-      auto num = parse_u64(std::string_view(n).substr(3));
-      if (!num || *num >= kMaxCpus) continue;
-      std::string base = "sys/devices/system/cpu/" + n + "/topology/";
-      auto pkg = parse_id(fs.attribute(base + "physical_package_id"));
-      auto core = parse_id(fs.attribute(base + "core_id"));
-      if (pkg && core) logical[static_cast<unsigned>(*num)] = Logical{*pkg, *core};
-    }
+  DirListing cpu_dir = fs.list("sys/devices/system/cpu");
+  if (cpu_dir.status == ReadStatus::too_large) out.invalid("sys/devices/system/cpu", "too many entries");
+  for (const auto& n : cpu_dir.names) {
+    if (!n.starts_with("cpu")) continue;
+    auto num = parse_u64(std::string_view(n).substr(3));
+    if (!num || *num >= kMaxCpus) continue;
+    std::string base = "sys/devices/system/cpu/" + n + "/topology/";
+    auto pkg = parse_id(fs.attribute(base + "physical_package_id"));
+    auto core = parse_id(fs.attribute(base + "core_id"));
+    if (pkg && core) logical[static_cast<unsigned>(*num)] = Logical{*pkg, *core};
   }
   if (logical.empty() && info) {
     out.missing("cpu-topology", "no sys/devices/system/cpu/cpuN/topology: sockets from /proc/cpuinfo");

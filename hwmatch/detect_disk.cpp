@@ -60,11 +60,8 @@ std::optional<std::string> first_attribute(const SysfsRoot& fs, std::initializer
 }  // namespace
 
 void detect_disks(const SysfsRoot& fs, FactSink& out) {
-  auto names = fs.list("sys/block");
-  if (!names) {
-    out.missing("block", "sys/block not found");
-    return;
-  }
+  auto names = list_source(fs, out, "sys/block", "block");
+  if (!names) return;
   std::size_t count = 0;
   for (const auto& n : *names) {
     if (software_device(n)) continue;

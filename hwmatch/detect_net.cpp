@@ -38,11 +38,8 @@ std::string read_text(const SysfsRoot& fs, const char* rel, FactSink& out, bool*
 }  // namespace
 
 void detect_network(const SysfsRoot& fs, FactSink& out) {
-  auto names = fs.list("sys/class/net");
-  if (!names) {
-    out.missing("net", "sys/class/net not found");
-    return;
-  }
+  auto names = list_source(fs, out, "sys/class/net", "net");
+  if (!names) return;
   bool no_route = false, no_trie = false, no_inet6 = false;
   std::string route = read_text(fs, "proc/net/route", out, &no_route);
   std::string trie = read_text(fs, "proc/net/fib_trie", out, &no_trie);

@@ -20,11 +20,8 @@ std::string cpu_mask(const std::vector<unsigned>& cpus) {
 }  // namespace
 
 void detect_numa(const SysfsRoot& fs, FactSink& out) {
-  auto names = fs.list("sys/devices/system/node");
-  if (!names) {
-    out.missing("numa", "sys/devices/system/node not found (kernel without NUMA)");
-    return;
-  }
+  auto names = list_source(fs, out, "sys/devices/system/node", "numa");  // absent: kernel without NUMA
+  if (!names) return;
   std::size_t count = 0;
   for (const auto& n : *names) {
     if (!n.starts_with("node") || !parse_u64(std::string_view(n).substr(4))) continue;

@@ -8,11 +8,8 @@
 namespace ingot::hwmatch {
 
 void detect_pci(const SysfsRoot& fs, FactSink& out) {
-  auto names = fs.list("sys/bus/pci/devices");
-  if (!names) {
-    out.missing("pci", "sys/bus/pci/devices not found");
-    return;
-  }
+  auto names = list_source(fs, out, "sys/bus/pci/devices", "pci");
+  if (!names) return;
   for (const auto& n : *names) {
     std::string base = "sys/bus/pci/devices/" + n + "/";
     add_attribute(fs, out, base + "vendor", "pci", n, "vendor");
@@ -30,12 +27,14 @@ void detect_pci(const SysfsRoot& fs, FactSink& out) {
 // /dev/ipmi0; ingot does not speak in-band IPMI yet, so a present device is reported as
 // such rather than guessed at.
 void detect_bmc(const SysfsRoot& fs, FactSink& out) {
-  if (!fs.exists("dev/ipmi0")) {
-    out.missing("ipmi", "no dev/ipmi0: no in-band BMC interface (ipmi_si/ipmi_devintf not loaded, or no BMC)");
+  // The device node's name depends on the udev rules in use.
+  for (const char* dev : {"dev/ipmi0", "dev/ipmi/0", "dev/ipmidev/0"}) {
+    if (!fs.exists(dev)) continue;
+    out.add("ipmi", "device", "path", std::string("/") + dev);
+    out.missing("ipmi-lan", std::string(dev) + " present but in-band LAN queries are not implemented");
     return;
   }
-  out.add("ipmi", "device", "path", "/dev/ipmi0");
-  out.missing("ipmi-lan", "dev/ipmi0 present but in-band LAN queries are not implemented");
+  out.missing("ipmi", "no dev/ipmi0: no in-band BMC interface (ipmi_si/ipmi_devintf not loaded, or no BMC)");
 }
 
 }  // namespace ingot::hwmatch

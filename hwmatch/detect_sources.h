@@ -34,6 +34,11 @@ class FactSink {
 void add_attribute(const SysfsRoot& fs, FactSink& out, std::string_view rel, const std::string& cls,
                    const std::string& name, const std::string& key);
 
+// A directory that a source is made of: its entries, or nullopt with a note (missing source,
+// or an invalid directory when it cannot be listed whole).
+std::optional<std::vector<std::string>> list_source(const SysfsRoot& fs, FactSink& out, std::string_view rel,
+                                                   std::string_view source);
+
 // The SMBIOS table, or nullopt with a note (missing or invalid).
 std::optional<SmbiosTable> read_smbios(const SysfsRoot& fs, FactSink& out);
 

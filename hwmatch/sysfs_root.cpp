@@ -61,17 +61,31 @@ bool SysfsRoot::exists(std::string_view rel) const {
   return fs::exists(path(rel), ec);
 }
 
-std::optional<std::vector<std::string>> SysfsRoot::list(std::string_view rel) const {
+DirListing SysfsRoot::list(std::string_view rel) const {
+  DirListing d;
   std::error_code ec;
   fs::directory_iterator it(path(rel), ec);
-  if (ec) return std::nullopt;
-  std::vector<std::string> names;
-  for (; it != fs::directory_iterator() && names.size() < kMaxDirEntries; it.increment(ec)) {
-    if (ec) break;
-    names.push_back(it->path().filename().string());
+  if (ec) {
+    d.status = ec == std::errc::no_such_file_or_directory || ec == std::errc::not_a_directory ? ReadStatus::missing
+                                                                                             : ReadStatus::unreadable;
+    return d;
   }
-  std::sort(names.begin(), names.end());
-  return names;
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    if (ec) {
+      d.status = ReadStatus::unreadable;
+      d.names.clear();
+      return d;
+    }
+    if (d.names.size() == kMaxDirEntries) {
+      d.status = ReadStatus::too_large;
+      d.names.clear();
+      return d;
+    }
+    d.names.push_back(it->path().filename().string());
+  }
+  std::sort(d.names.begin(), d.names.end());
+  d.status = ReadStatus::ok;
+  return d;
 }
 
 std::optional<std::string> SysfsRoot::link_target(std::string_view rel) const {

@@ -30,6 +30,12 @@ struct FileRead {
   bool ok() const { return status == ReadStatus::ok; }
 };
 
+struct DirListing {
+  ReadStatus status = ReadStatus::missing;
+  std::vector<std::string> names;
+  bool ok() const { return status == ReadStatus::ok; }
+};
+
 class SysfsRoot {
  public:
   explicit SysfsRoot(std::filesystem::path root) : root_(std::move(root)) {}
@@ -43,8 +49,9 @@ class SysfsRoot {
   // A one-line attribute, trailing whitespace/newline trimmed; nullopt if absent or unreadable.
   std::optional<std::string> attribute(std::string_view rel) const;
   bool exists(std::string_view rel) const;
-  // Entry names of a directory, sorted; nullopt if it does not exist. Capped at kMaxDirEntries.
-  std::optional<std::vector<std::string>> list(std::string_view rel) const;
+  // Entry names of a directory, sorted. A directory with more than kMaxDirEntries entries is
+  // too_large and lists nothing: a capped list would pass for a complete one.
+  DirListing list(std::string_view rel) const;
   // Target of a symlink as written (relative in sysfs); nullopt if not a link.
   std::optional<std::string> link_target(std::string_view rel) const;
   // Fully resolved path relative to the root ("sys/devices/pci0000:00/..."); nullopt if it

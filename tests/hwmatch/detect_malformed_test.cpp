@@ -2,6 +2,7 @@
 // reported as complete.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "hwmatch/detect.h"
@@ -160,4 +161,28 @@ TEST_CASE("an unreadable DMI attribute with no SMBIOS fallback is reported, not 
   CHECK(count(f, "system", "product", "name", "Shape 1s-sata-1nic") == 1);
   CHECK(count(f, "ingot", "detect", "missing", "smbios") == 1);
   CHECK(count(f, "memory", "banks") == 0);
+}
+
+TEST_CASE("a directory too big to list whole is invalid, not a truncated list") {
+  // 16k entries: on tmpfs when there is one (the disk-backed /tmp here takes ~40 s to create them).
+  std::string tmpl = (fs::exists("/dev/shm") ? std::string("/dev/shm") : fs::temp_directory_path().string()) +
+                     "/ingot-detect-XXXXXX";
+  REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+  struct Cleanup {
+    fs::path p;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(p, ec);
+    }
+  } cleanup{tmpl};
+  fs::path root(tmpl);
+  fs::create_directories(root / "sys/bus/pci/devices");
+  for (std::size_t i = 0; i <= kMaxDirEntries; ++i) test::write_file(root / "sys/bus/pci/devices" / std::to_string(i), "");
+  CHECK(SysfsRoot(root).list("sys/bus/pci/devices").status == ReadStatus::too_large);
+  CHECK(SysfsRoot(root).list("sys/bus/pci/devices").names.empty());
+  auto f = detect(root).facts;
+  CHECK(count(f, "ingot", "detect", "invalid", "sys/bus/pci/devices") == 1);
+  CHECK(count(f, "pci") == 0);
+  fs::remove(root / "sys/bus/pci/devices/0");
+  CHECK(SysfsRoot(root).list("sys/bus/pci/devices").names.size() == kMaxDirEntries);  // exactly at the limit
 }
