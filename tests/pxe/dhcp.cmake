@@ -14,3 +14,8 @@ target_link_libraries(dhcp_probe PRIVATE ingot::pxe)
 ingot_script_test(dhcp_udhcpc SCRIPT ${dhcp_dir}/dhcp_udhcpc.sh LABEL integration TIMEOUT 120)
 ingot_script_test(dhcp_proxy SCRIPT ${dhcp_dir}/dhcp_proxy.sh ARGS $<TARGET_FILE:dhcp_probe> LABEL integration TIMEOUT 120)
 ingot_script_test(dhcp_relay SCRIPT ${dhcp_dir}/dhcp_relay.sh ARGS $<TARGET_FILE:dhcp_probe> LABEL integration TIMEOUT 60)
+
+# The relay-agent load generator behind bench/dhcp.sh.
+add_executable(dhcp_load ${dhcp_dir}/dhcp_load.cpp)
+ingot_target_defaults(dhcp_load)
+target_link_libraries(dhcp_load PRIVATE ingot::pxe)

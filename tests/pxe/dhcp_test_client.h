@@ -38,6 +38,7 @@ class DhcpTestClient {
   DhcpTestClient& operator=(const DhcpTestClient&) = delete;
 
   bool ok() const { return bound_; }
+  int fd() const { return fd_; }
 
   bool send_raw(const std::vector<std::uint8_t>& bytes, Ipv4 ip, std::uint16_t port) {
     sockaddr_in to{};
