@@ -6,3 +6,4 @@ ingot_doctest(test_power_unit
 ingot_doctest(test_power_ipmi SOURCES ${CMAKE_CURRENT_LIST_DIR}/power_ipmi_test.cpp
   LIBS ingot::provisioner LABEL integration TIMEOUT 120)
 ingot_script_test(test_power_cli SCRIPT ${CMAKE_CURRENT_LIST_DIR}/power_cli.sh LABEL integration TIMEOUT 120)
+ingot_script_test(test_power_qemu SCRIPT ${CMAKE_CURRENT_LIST_DIR}/power_qemu.sh LABEL integration TIMEOUT 120)

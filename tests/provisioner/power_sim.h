@@ -52,8 +52,10 @@ class SimBmc {
                      std::to_string(port_) + " " + user_ + " '" + password_ + "'",
                  &out);
     if (rc != 0) throw std::runtime_error("bmc-sim.sh conf failed: " + out);
-    sim_.emplace(std::vector<std::string>{"ipmi_sim", "-c", (dir_ / "lan.conf").string(), "-f",
-                                          (dir_ / "bmc.emu").string(), "-s", (dir_ / "state").string(), "-n"},
+    // SIGPIPE ignored, as bmc-sim.sh does: ipmi_sim dies of it when a VM peer vanishes.
+    sim_.emplace(std::vector<std::string>{"bash", "-c", "trap '' PIPE && exec ipmi_sim -c \"$0/lan.conf\" -f "
+                                                        "\"$0/bmc.emu\" -s \"$0/state\" -n",
+                                          dir_.path().string()},
                  dir_ / "ipmi_sim.log");
     if (!wait_until([&] { return udp_port_taken(port_); }, std::chrono::seconds(5)))
       throw std::runtime_error("ipmi_sim did not bind port " + std::to_string(port_) + ": " +

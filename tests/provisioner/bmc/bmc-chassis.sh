@@ -60,15 +60,20 @@ start_machine() {
   return 1
 }
 
+# Hard off pulls the plug (SIGKILL: gone in milliseconds); soft off asks (SIGTERM, then the plug
+# after 3 s). Either way this returns only once the machine is gone, so a power on right after
+# never finds the old QEMU still holding its disk image lock. ipmi_sim answers nothing while this
+# runs, which is why hard off does not wait for a graceful exit.
 stop_machine() {
+  local signal=${1:-KILL}
   if [ ! -f "$dir/machine.cmd" ]; then echo 0 >"$dir/power"; return 0; fi
   local pid
   pid=$(machine_pid)
   if [ -n "$pid" ] && alive "$pid"; then
     # The machine leads its own session (setsid): signal its whole process group, so a
     # machine.cmd that forgot `exec` still takes its QEMU down with it.
-    kill -TERM -- "-$pid" 2>/dev/null
-    for _ in $(seq 1 30); do alive "$pid" || break; sleep 0.1; done
+    kill "-$signal" -- "-$pid" 2>/dev/null
+    for _ in $(seq 1 60); do alive "$pid" || break; sleep 0.05; done
     alive "$pid" && kill -KILL -- "-$pid" 2>/dev/null
   fi
   rm -f "$dir/machine.pid"
@@ -92,7 +97,7 @@ case $op in
       case $name in
         power) if [ "$value" = 1 ]; then start_machine || exit 1; else stop_machine; fi ;;
         reset) if is_on; then stop_machine; start_machine || exit 1; fi ;;
-        shutdown) stop_machine ;;
+        shutdown) stop_machine TERM ;;
         boot) echo "$value" >"$dir/boot" ;;
         identify) ;;
         *) echo "unknown parameter $name"; exit 1 ;;

@@ -61,7 +61,10 @@ start_sim() {
   local dir=$1 port=$2
   write_conf "$@"
   dir=$(cd "$dir" && pwd)
-  ipmi_sim -c "$dir/lan.conf" -f "$dir/bmc.emu" -s "$dir/state" -n >>"$dir/ipmi_sim.log" 2>&1 </dev/null &
+  # SIGPIPE ignored: ipmi_sim writes to the VM channel without MSG_NOSIGNAL, and a QEMU killed
+  # during its handshake (power off right after on) would otherwise take the BMC down with it.
+  (trap '' PIPE && exec ipmi_sim -c "$dir/lan.conf" -f "$dir/bmc.emu" -s "$dir/state" -n) \
+    >>"$dir/ipmi_sim.log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$dir/ipmi_sim.pid"
   for _ in $(seq 1 100); do

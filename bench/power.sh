@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Power control against OpenIPMI's ipmi_sim on loopback: `ingot power` (libfreeipmi, RMCP+)
+# side by side with ipmitool (lanplus, -C 3) and FreeIPMI's ipmi-power on the same BMC.
+# Measures: one status call, boot device + power on, and how long an unreachable BMC takes to
+# be reported (each tool with its shipped defaults).
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+harness=$INGOT_SOURCE_DIR/tests/provisioner/bmc
+runs=${POWER_BENCH_RUNS:-20}
+dir=$(mktemp -d /tmp/ingot-bench-power.$$.XXXXXX)
+trap 'bash "$harness/bmc-sim.sh" stop "$dir/bmc"; rm -rf "$dir"' EXIT
+
+port=$(bash "$harness/bmc-sim.sh" free-port)
+bash "$harness/bmc-sim.sh" start "$dir/bmc" "$port" admin secret >/dev/null || exit 1
+dead=$(bash "$harness/bmc-sim.sh" free-port)
+
+ingot() { "$INGOT_BIN" power --bmc "ipmi://admin:secret@127.0.0.1:$1" "${@:2}" >/dev/null 2>&1; }
+ipmitool_() { ipmitool -I lanplus -C 3 -H 127.0.0.1 -p "$1" -U admin -P secret "${@:2}" >/dev/null 2>&1; }
+ipmipower_() { ipmi-power -h "127.0.0.1:$1" -u admin -p secret -D LAN_2_0 -I 3 -W opensesspriv "${@:2}" >/dev/null 2>&1; }
+
+# mean_ms N CMD...: mean wall time of N runs, in ms.
+mean_ms() {
+  local n=$1 t0 t1
+  shift
+  t0=$(date +%s%N)
+  for ((i = 0; i < n; i++)); do "$@"; done
+  t1=$(date +%s%N)
+  awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN{ printf "%.1f", (b - a) / n / 1e6 }'
+}
+seconds() {
+  local t0 t1
+  t0=$(date +%s%N)
+  "$@"
+  t1=$(date +%s%N)
+  awk -v a="$t0" -v b="$t1" 'BEGIN{ printf "%.2f", (b - a) / 1e9 }'
+}
+boot_and_on_ingot() { ingot "$port" bootdev pxe && ingot "$port" on; }
+boot_and_on_ipmitool() { ipmitool_ "$port" chassis bootdev pxe && ipmitool_ "$port" power on; }
+
+i_status=$(mean_ms "$runs" ingot "$port" status)
+t_status=$(mean_ms "$runs" ipmitool_ "$port" power status)
+f_status=$(mean_ms "$runs" ipmipower_ "$port" --stat)
+result "power status, one call (ms)" "$i_status" ipmitool "$t_status" 1.0 lower
+result "power status, one call (ms)" "$i_status" ipmi-power "$f_status" 1.0 lower
+
+i_on=$(mean_ms "$runs" boot_and_on_ingot)
+t_on=$(mean_ms "$runs" boot_and_on_ipmitool)
+result "bootdev pxe + power on (ms)" "$i_on" ipmitool "$t_on" 1.0 lower
+
+i_dead=$(seconds ingot "$dead" status)
+t_dead=$(seconds ipmitool_ "$dead" power status)
+f_dead=$(seconds ipmipower_ "$dead" --stat)
+result "unreachable BMC reported after (s)" "$i_dead" ipmitool "$t_dead" 1.0 lower
+result "unreachable BMC reported after (s)" "$i_dead" ipmi-power "$f_dead" 1.0 lower
