@@ -7,3 +7,5 @@ ingot_doctest(test_power_ipmi SOURCES ${CMAKE_CURRENT_LIST_DIR}/power_ipmi_test.
   LIBS ingot::provisioner LABEL integration TIMEOUT 120)
 ingot_script_test(test_power_cli SCRIPT ${CMAKE_CURRENT_LIST_DIR}/power_cli.sh LABEL integration TIMEOUT 120)
 ingot_script_test(test_power_qemu SCRIPT ${CMAKE_CURRENT_LIST_DIR}/power_qemu.sh LABEL integration TIMEOUT 120)
+ingot_fuzz_target(fuzz_power_bmc_address SOURCE ${CMAKE_CURRENT_LIST_DIR}/power_address_fuzz.cpp
+  LIBS ingot::provisioner CORPUS ${CMAKE_CURRENT_LIST_DIR}/power_corpus/bmc_address)
