@@ -132,7 +132,7 @@ Result<PyValue> PyParser::dict(int depth) {
     advance();
     auto val = value(depth + 1);
     if (!val) return val;
-    v.dict.emplace_back(std::move(*key), std::move(*val));
+    v.dict.push_back(PyEntry{std::move(*key), std::move(*val)});
     skip();
     if (pos_ < t_.size() && t_[pos_] == ',') { advance(); continue; }
     if (pos_ < t_.size() && t_[pos_] == '}') { advance(); return v; }

@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -19,6 +18,8 @@ inline constexpr std::size_t kMaxPythonLiteralBytes = 16 * 1024 * 1024;
 // Real files nest three deep (list of dicts of tuples); the bound keeps recursion shallow.
 inline constexpr int kMaxPythonLiteralDepth = 64;
 
+struct PyEntry;
+
 struct PyValue {
   enum class Kind { none, boolean, integer, string, list, tuple, dict, call };
   Kind kind = Kind::none;
@@ -26,11 +27,16 @@ struct PyValue {
   std::int64_t integer = 0;
   std::string text;                               // string value, or the called function's name
   std::vector<PyValue> items;                     // list, tuple, call arguments
-  std::vector<std::pair<PyValue, PyValue>> dict;  // in file order
+  std::vector<PyEntry> dict;                      // in file order
   int line = 1, column = 1;
 
   bool is_string() const { return kind == Kind::string; }
   bool is_sequence() const { return kind == Kind::list || kind == Kind::tuple; }
+};
+
+struct PyEntry {
+  PyValue key;
+  PyValue value;
 };
 
 std::string_view kind_name(PyValue::Kind k);

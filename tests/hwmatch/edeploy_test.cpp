@@ -47,7 +47,7 @@ TEST_CASE("python literals: strings, escapes, prefixes, numbers, containers") {
   REQUIRE(l.kind == PyValue::Kind::list);
   REQUIRE(l.items.size() == 3);
   CHECK(l.items[0].items[1].integer == 1);
-  CHECK(l.items[1].dict[1].first.text == "n");
+  CHECK(l.items[1].dict[1].key.text == "n");
   CHECK(l.items[1].line == 2);
   CHECK(l.items[1].column == 13);
   PyValue call = py("generate({'ip': '10.0.0.1-9'})", PyParseOptions{{"generate"}});
