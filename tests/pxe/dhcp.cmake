@@ -19,3 +19,4 @@ ingot_script_test(dhcp_relay SCRIPT ${dhcp_dir}/dhcp_relay.sh ARGS $<TARGET_FILE
 add_executable(dhcp_load ${dhcp_dir}/dhcp_load.cpp)
 ingot_target_defaults(dhcp_load)
 target_link_libraries(dhcp_load PRIVATE ingot::pxe)
+ingot_script_test(dhcp_flags SCRIPT ${dhcp_dir}/dhcp_flags.sh LABEL integration TIMEOUT 60)

@@ -124,6 +124,9 @@ Result<ServicePtr> start_dhcp(asio::io_context& io, const Options& o, pxe::BootP
   auto listen = ip_flag("listen", o.listen);
   if (!listen) return fail(listen.error());
 
+  // A full DHCP server on every link at once would be a rogue server on the site network.
+  if (o.dhcp_mode == "full" && o.interface.empty() && *listen == 0)
+    return fail("--dhcp full needs --interface IF or --listen ADDR: it must not answer on every link");
   DhcpServerConfig server;
   server.port = o.dhcp_port;
   server.interface = o.interface;
