@@ -16,6 +16,7 @@
 #include "tests/pxe/dhcp_test_client.h"
 
 using namespace ingot::pxe;
+using ingot::pxe::test::parse_endpoint;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -30,16 +31,6 @@ struct Client {
   Clock::time_point sent;
 };
 
-bool endpoint(const std::string& s, Ipv4& ip, std::uint16_t& port) {
-  auto c = s.rfind(':');
-  if (c == std::string::npos) return false;
-  auto a = parse_ipv4(s.substr(0, c));
-  if (!a) return false;
-  ip = *a;
-  port = static_cast<std::uint16_t>(std::stoul(s.substr(c + 1)));
-  return true;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -47,7 +38,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) a[std::string(argv[i]).substr(2)] = argv[i + 1];
   Ipv4 relay_ip = 0, server_ip = 0;
   std::uint16_t relay_port = 0, server_port = 0;
-  if (!endpoint(a["relay"], relay_ip, relay_port) || !endpoint(a["server"], server_ip, server_port)) {
+  if (!parse_endpoint(a["relay"], relay_ip, relay_port) || !parse_endpoint(a["server"], server_ip, server_port)) {
     std::cerr << "usage: dhcp_load --relay IP:PORT --server IP:PORT [--clients N] [--concurrency C]\n";
     return 2;
   }

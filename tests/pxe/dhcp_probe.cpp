@@ -14,22 +14,13 @@
 #include "tests/pxe/dhcp_test_client.h"
 
 using namespace ingot::pxe;
+using ingot::pxe::test::parse_endpoint;
 
 namespace {
 
 int usage(const std::string& why) {
   std::cerr << "dhcp_probe: " << why << "\n";
   return 2;
-}
-
-bool split_endpoint(const std::string& s, Ipv4& ip, std::uint16_t& port) {
-  auto colon = s.rfind(':');
-  if (colon == std::string::npos) return false;
-  auto a = parse_ipv4(s.substr(0, colon));
-  if (!a) return false;
-  ip = *a;
-  port = static_cast<std::uint16_t>(std::stoul(s.substr(colon + 1)));
-  return true;
 }
 
 std::string hex(const std::vector<std::uint8_t>& v) {
@@ -85,8 +76,8 @@ int main(int argc, char** argv) {
 
   Ipv4 bind_ip = 0, to_ip = 0xffffffff;
   std::uint16_t bind_port = 68, to_port = 67;
-  if (a.count("bind") && !split_endpoint(a["bind"], bind_ip, bind_port)) return usage("bad --bind");
-  if (a.count("to") && !split_endpoint(a["to"], to_ip, to_port)) return usage("bad --to");
+  if (a.count("bind") && !parse_endpoint(a["bind"], bind_ip, bind_port)) return usage("bad --bind");
+  if (a.count("to") && !parse_endpoint(a["to"], to_ip, to_port)) return usage("bad --to");
   if (to_ip == 0xffffffff) p.flags = kBroadcastFlag;
   ingot::pxe::test::DhcpTestClient client(bind_ip, bind_port, a.count("device") ? a["device"] : "");
   if (!client.ok()) return usage("cannot bind " + ipv4_to_string(bind_ip) + ":" + std::to_string(bind_port));

@@ -8,14 +8,28 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pxe/dhcp_packet.h"
 
 namespace ingot::pxe::test {
+
+// "IP:PORT" for the test tools' flags.
+inline bool parse_endpoint(const std::string& s, Ipv4& ip, std::uint16_t& port) {
+  auto colon = s.rfind(':');
+  if (colon == std::string::npos) return false;
+  auto a = parse_ipv4(s.substr(0, colon));
+  if (!a) return false;
+  ip = *a;
+  auto digits = std::string_view(s).substr(colon + 1);
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  return ec == std::errc{} && end == digits.data() + digits.size();
+}
 
 class DhcpTestClient {
  public:
