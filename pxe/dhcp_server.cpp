@@ -177,6 +177,7 @@ void DhcpServer::handle(Listener& l, std::span<const std::uint8_t> bytes, Ipv4 s
                         int ifindex, Ipv4 local, std::vector<Outgoing>& out) {
   auto packet = decode_dhcp(bytes);
   if (!packet) {
+    if (!may_log_drop()) return;
     INGOT_LOG(warn, "dhcp") << "dropped " << bytes.size() << " bytes from " << endpoint(source, source_port) << ": "
                             << packet.error().code.message()
                             << (packet.error().context.empty() ? "" : " (" + packet.error().context + ")");
@@ -216,6 +217,24 @@ void DhcpServer::handle(Listener& l, std::span<const std::uint8_t> bytes, Ipv4 s
   o.source = req.server_id;
   INGOT_LOG(info, "dhcp") << who << ": " << reply.note << " → " << endpoint(o.to.ip, o.to.port);
   out.push_back(std::move(o));
+}
+
+bool DhcpServer::may_log_drop() {
+  auto now = std::chrono::steady_clock::now();
+  if (now - drop_window_ >= std::chrono::minutes(1)) {
+    if (drops_silenced_ > 0) {
+      INGOT_LOG(warn, "dhcp") << drops_silenced_ << " more malformed packets dropped without a log line";
+    }
+    drop_window_ = now;
+    drops_logged_ = 0;
+    drops_silenced_ = 0;
+  }
+  if (drops_logged_ < kMaxDropLogsPerMinute) {
+    ++drops_logged_;
+    return true;
+  }
+  ++drops_silenced_;
+  return false;
 }
 
 void DhcpServer::send(Listener& l, const Outgoing& o) {

@@ -4,6 +4,7 @@
 // under "dhcp" and dropped; nothing a client sends ends the loop.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -21,6 +22,9 @@ namespace ingot::pxe {
 // a reply waits for the group commit of the lease file.
 inline constexpr std::size_t kMaxDhcpBatch = 64;
 inline constexpr std::uint16_t kPxeBootServerPort = 4011;
+// Dropped-packet warnings per minute; past that they are counted and summed up once a minute,
+// so a flood of garbage cannot fill the disk with logs.
+inline constexpr int kMaxDropLogsPerMinute = 20;
 
 struct DhcpServerConfig {
   std::string interface;          // SO_BINDTODEVICE when set
@@ -55,12 +59,16 @@ class DhcpServer {
   void handle(Listener& l, std::span<const std::uint8_t> bytes, Ipv4 source, std::uint16_t source_port,
               int ifindex, Ipv4 local, std::vector<Outgoing>& out);
   void send(Listener& l, const Outgoing& o);
+  bool may_log_drop();
 
   asio::io_context& io_;
   DhcpServerConfig config_;
   DhcpResponder& responder_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::chrono::steady_clock::time_point drop_window_{};
+  int drops_logged_ = 0;
+  long drops_silenced_ = 0;
 };
 
 }  // namespace ingot::pxe
