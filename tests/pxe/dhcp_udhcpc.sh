@@ -46,4 +46,31 @@ again=$(get_lease 02:00:00:00:50:0a)
 [ "$again" = "$ours" ] || fail "after restart 02:00:00:00:50:0a got $again, had $ours"
 new=$(get_lease 02:00:00:00:50:0b)
 [ "$new" = "$SUBNET.102" ] || fail "a new MAC got $new, expected $SUBNET.102 (.100/.101 are leased)"
-echo "PASS: udhcpc leases $first, $ours; $ours again after restart"
+
+# Renewal (RENEWING state, RFC 2131 §4.4.5): udhcpc configures its address and, told to renew
+# (SIGUSR1), unicasts a REQUEST from it; the ACK must come back unicast to that address.
+cat >"$WORK/renew.sh" <<SCRIPT
+#!/bin/sh
+case "\$1" in
+  bound|renew)
+    ip addr flush dev "\$interface"
+    ip addr add "\$ip/\$mask" dev "\$interface"
+    echo "\$1 \$ip" >>"$WORK/renew-events" ;;
+esac
+SCRIPT
+chmod +x "$WORK/renew.sh"
+stop_ingot
+start_ingot "${INGOT_ARGS[@]}"
+in_client ip link set veth-c down
+in_client ip link set veth-c address 02:00:00:00:50:0a
+in_client ip link set veth-c up
+# Not through in_client: a backgrounded function is a subshell, and $! must be udhcpc itself.
+ip netns exec "$NS_C" busybox udhcpc -i veth-c -f -t 5 -T 1 -s "$WORK/renew.sh" >>"$WORK/udhcpc.log" 2>&1 &
+CLIENT_PIDS+=($!)
+for _ in $(seq 200); do grep -q "^bound" "$WORK/renew-events" 2>/dev/null && break; sleep 0.05; done
+kill -USR1 "${CLIENT_PIDS[-1]}"  # busybox udhcpc: renew now (unicast), rather than at T1
+for _ in $(seq 200); do grep -q "^renew" "$WORK/renew-events" 2>/dev/null && break; sleep 0.05; done
+grep -qx "renew $ours" "$WORK/renew-events" || fail "no renewal of $ours: $(cat "$WORK/renew-events" 2>&1)"
+grep -q "02:00:00:00:50:0a .*REQUEST: ack $ours → $ours:68" "$WORK/ingot.log" ||
+  fail "the renewal ACK was not unicast to $ours"
+echo "PASS: udhcpc leases $first, $ours; $ours again after restart; renewed by unicast"
