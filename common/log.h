@@ -35,7 +35,8 @@ class Line {
 
 }  // namespace ingot::log
 
-#define INGOT_LOG(lvl, subsystem)                                        \
-  if (::ingot::log::Level::lvl < ::ingot::log::level()) {                \
-  } else                                                                 \
-    ::ingot::log::Line(::ingot::log::Level::lvl, subsystem)
+// A for-statement, not an if/else, so `if (x) INGOT_LOG(...) << ...;` has no dangling else.
+#define INGOT_LOG(lvl, subsystem)                                                                      \
+  for (bool ingot_log_once_ = ::ingot::log::Level::lvl >= ::ingot::log::level(); ingot_log_once_;     \
+       ingot_log_once_ = false)                                                                        \
+  ::ingot::log::Line(::ingot::log::Level::lvl, subsystem)

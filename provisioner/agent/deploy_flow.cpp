@@ -21,7 +21,9 @@ class Reporter {
   void send(const std::string& phase, const std::string& status, const std::string& message, json data = json::object()) {
     json body = {{"phase", phase}, {"status", status}, {"message", message}, {"data", std::move(data)}};
     auto r = server_.post_json("/api/v1/agent/report", body);
-    if (!r) INGOT_LOG(warn, "agent") << "report " << phase << "/" << status << " not delivered: " << r.error().message();
+    if (!r) {
+      INGOT_LOG(warn, "agent") << "report " << phase << "/" << status << " not delivered: " << r.error().message();
+    }
   }
 
  private:

@@ -1,5 +1,7 @@
 #include "provisioner/deploy/node_config.h"
 
+#include <cstdint>
+#include <cstdio>
 #include <sstream>
 
 namespace ingot::deploy {
@@ -62,6 +64,21 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
+// "255.255.255.0" → 24; -1 for anything that is not a contiguous IPv4 netmask.
+int netmask_bits(const std::string& mask) {
+  unsigned parts[4];
+  char tail;
+  if (std::sscanf(mask.c_str(), "%u.%u.%u.%u%c", &parts[0], &parts[1], &parts[2], &parts[3], &tail) != 4) return -1;
+  std::uint32_t v = 0;
+  for (unsigned p : parts) {
+    if (p > 255) return -1;
+    v = v << 8 | p;
+  }
+  int bits = 0;
+  while (bits < 32 && (v & (0x80000000u >> bits))) ++bits;
+  return (bits == 32 || (v << bits) == 0) ? bits : -1;
+}
+
 }  // namespace
 
 Result<std::map<std::string, ConfigFile>> render_node_config(const NodeConfigInput& in) {
@@ -71,8 +88,16 @@ Result<std::map<std::string, ConfigFile>> render_node_config(const NodeConfigInp
   if (!valid_hostname(hostname)) return fail("allocation.hostname: '" + hostname + "' is not a valid hostname");
   std::string shortname = hostname.substr(0, hostname.find('.'));
   std::string ip = str_field(in.allocation, "ip");
-  if (!ip.empty() && ip.find('/') == std::string::npos)
-    return fail("allocation.ip: '" + ip + "' needs a prefix length (e.g. 198.18.0.10/24)");
+  if (!ip.empty() && ip.find('/') == std::string::npos) {
+    std::string prefix = str_field(in.allocation, "prefix");
+    if (prefix.empty()) {
+      auto bits = netmask_bits(str_field(in.allocation, "netmask"));
+      if (bits >= 0) prefix = std::to_string(bits);
+    }
+    if (prefix.empty())
+      return fail("allocation.ip: '" + ip + "' needs a prefix length (198.18.0.10/24), or a prefix or netmask key");
+    ip += "/" + prefix;
+  }
   std::string gateway = str_field(in.allocation, "gateway");
   auto dns = split_list(str_field(in.allocation, "dns"));
 

@@ -43,6 +43,18 @@ CREATE INDEX events_by_node ON events(node_id, id);
     R"sql(
 ALTER TABLE nodes ADD COLUMN goal TEXT NOT NULL DEFAULT '';
 )sql",
+    // 3: role assignments (hwmatch selection): reserved on match, committed on deploy.
+    R"sql(
+CREATE TABLE assignments (
+  node        TEXT PRIMARY KEY,
+  role        TEXT NOT NULL,
+  bindings    TEXT NOT NULL,
+  allocation  TEXT NOT NULL,
+  state       TEXT NOT NULL,
+  since       INTEGER NOT NULL
+);
+CREATE INDEX assignments_by_role ON assignments(role);
+)sql",
 };
 
 }  // namespace

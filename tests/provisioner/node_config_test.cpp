@@ -68,4 +68,10 @@ TEST_CASE("bad allocations are refused naming the field") {
   r = render_node_config(in);
   REQUIRE_FALSE(r);
   CHECK(r.error().message().find("allocation.ip") == 0);
+  in.allocation["netmask"] = "255.255.0.0";
+  r = render_node_config(in);
+  REQUIRE(r);
+  CHECK(r->at("/etc/systemd/network/10-ingot.network").content.find("Address=198.18.0.17/16\n") != std::string::npos);
+  in.allocation["netmask"] = "255.0.255.0";
+  CHECK_FALSE(render_node_config(in));
 }
