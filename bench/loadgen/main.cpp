@@ -2,7 +2,10 @@
 // concurrent transfers, so the servers' differences are not hidden behind client start-up.
 //   ingot-loadgen tftp --server 127.0.0.1:PORT --file NAME [--blksize N] [--windowsize N]
 //                      [--total N] [--concurrent N] [--expect-size BYTES] [--deadline S]
-// Prints one line: transfers=N ok=N failed=N bytes=N seconds=S mbps=R (R in MB/s).
+//   prints: transfers=N ok=N failed=N bytes=N seconds=S mbps=R (R in MB/s)
+//   ingot-loadgen storm --dhcp ADDR:PORT --relay ADDR:PORT --server ADDR:PORT --file NAME
+//                       [--clients N] [--concurrent N] [--blksize N] [--expect-size BYTES]
+//   prints: clients=N dhcp_ok=N tftp_ok=N dhcp_seconds=S seconds=S
 #include <arpa/inet.h>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +13,7 @@
 #include <map>
 #include <string>
 
+#include "bench/loadgen/storm.h"
 #include "bench/loadgen/tftp_client.h"
 
 namespace {
@@ -50,6 +54,26 @@ int tftp_main(std::map<std::string, std::string>& a) {
   return ok == total ? 0 : 1;
 }
 
+int storm_main(std::map<std::string, std::string>& a) {
+  ingot::bench::StormJob job;
+  if (!parse_endpoint(a["dhcp"], job.dhcp_server) || !parse_endpoint(a["relay"], job.relay) ||
+      !parse_endpoint(a["server"], job.tftp.server) || a["file"].empty()) {
+    std::cerr << "ingot-loadgen storm: need --dhcp, --relay, --server ADDR:PORT and --file NAME\n";
+    return 2;
+  }
+  auto num = [&](const char* k, unsigned long long dflt) { return a.count(k) ? std::stoull(a[k]) : dflt; };
+  job.tftp.file = a["file"];
+  job.tftp.blksize = static_cast<unsigned>(num("blksize", 512));
+  job.tftp.expect_size = num("expect-size", 0);
+  job.clients = static_cast<unsigned>(num("clients", 200));
+  job.tftp_concurrent = static_cast<unsigned>(num("concurrent", 50));
+  auto r = ingot::bench::run_storm(job, std::chrono::seconds(num("deadline", 120)));
+  if (!r.first_error.empty()) std::cerr << "storm: " << r.first_error << "\n";
+  std::printf("clients=%u dhcp_ok=%u tftp_ok=%u dhcp_seconds=%.4f seconds=%.4f\n", job.clients, r.dhcp_ok, r.tftp_ok,
+              r.dhcp_seconds, r.seconds);
+  return r.tftp_ok == job.clients ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -69,6 +93,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (mode == "tftp") return tftp_main(args);
+    if (mode == "storm") return storm_main(args);
   } catch (const std::exception& e) {
     std::cerr << "ingot-loadgen: bad argument: " << e.what() << "\n";
     return 2;
