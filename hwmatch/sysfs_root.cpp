@@ -4,6 +4,8 @@
 #include <cerrno>
 #include <charconv>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace ingot::hwmatch {
@@ -14,9 +16,32 @@ bool SysfsRoot::live() const {
   return fs::equivalent(root_, "/", ec);
 }
 
+namespace {
+
+// Opens root/rel with every symlink and ".." resolved inside root (RESOLVE_IN_ROOT), so a
+// captured tree whose links point at "/etc/..." reads its own files, never the host's.
+// Kernels before 5.6 lack openat2: there the plain open is used.
+int open_in_root(const fs::path& root, std::string_view rel) {
+  constexpr int kFlags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+  int dir = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return -1;
+  open_how how{};
+  how.flags = kFlags;
+  how.resolve = RESOLVE_IN_ROOT;
+  std::string r(rel);
+  int fd = static_cast<int>(::syscall(SYS_openat2, dir, r.c_str(), &how, sizeof how));
+  if (fd < 0 && errno == ENOSYS) fd = ::openat(dir, r.c_str(), kFlags);
+  int saved = errno;
+  ::close(dir);
+  errno = saved;
+  return fd;
+}
+
+}  // namespace
+
 FileRead SysfsRoot::read(std::string_view rel, std::size_t limit) const {
   FileRead r;
-  int fd = ::open(path(rel).c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  int fd = open_in_root(root_, rel);
   if (fd < 0) {
     r.status = errno == ENOENT || errno == ENOTDIR ? ReadStatus::missing : ReadStatus::unreadable;
     return r;

@@ -1,6 +1,7 @@
 // Read-only, bounded access to a machine's /sys and /proc through one root directory, so
 // detection runs the same on the live machine ("/") and on a captured fixture tree.
 // Every read has a size limit; an over-long file is an error, never silently cut short.
+// File contents are read with symlinks resolved inside the root (openat2 RESOLVE_IN_ROOT).
 #pragma once
 
 #include <cstddef>

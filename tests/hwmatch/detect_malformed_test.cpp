@@ -186,3 +186,17 @@ TEST_CASE("a directory too big to list whole is invalid, not a truncated list") 
   fs::remove(root / "sys/bus/pci/devices/0");
   CHECK(SysfsRoot(root).list("sys/bus/pci/devices").names.size() == kMaxDirEntries);  // exactly at the limit
 }
+
+TEST_CASE("links in a captured tree resolve inside it, never to the host's files") {
+  test::TempDir t;
+  fs::create_directories(t / "proc");
+  fs::create_directories(t / "etc");
+  test::write_file(t / "etc/hostname", "the tree's own file\n");
+  fs::create_symlink("/etc/hostname", t / "proc/abs");       // absolute: root-relative
+  fs::create_symlink("../../../../../etc/hostname", t / "proc/up");  // climbs past the root
+  fs::create_symlink("/proc/self/status", t / "proc/host");  // exists on the host only
+  SysfsRoot root(t.path());
+  CHECK(root.attribute("proc/abs") == "the tree's own file");
+  CHECK(root.attribute("proc/up") == "the tree's own file");
+  CHECK(root.read("proc/host").status == ReadStatus::missing);
+}
