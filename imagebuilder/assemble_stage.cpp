@@ -27,23 +27,28 @@ std::string field(const std::string& stanza, const std::string& name) {
 Result<fs::path> fetch_deb(const std::string& pkg, const fs::path& debs, const CommandRunner& run) {
   auto show = run.capture({"apt-cache", "show", "--no-all-versions", pkg});
   if (!show) return fail("package " + pkg + " is unknown to apt (run apt-get update?): " + show.error().message());
-  std::string filename = field(*show, "Filename");
-  if (filename.empty()) return fail("apt-cache show " + pkg + " gave no Filename");
-  fs::path deb = debs / fs::path(filename).filename();
+  std::string version = field(*show, "Version"), arch = field(*show, "Architecture");
+  if (version.empty() || arch.empty()) return fail("apt-cache show " + pkg + " gave no Version/Architecture");
+  // apt-get download's file name: the epoch's ':' is written %3a.
+  if (auto colon = version.find(':'); colon != std::string::npos) version.replace(colon, 1, "%3a");
+  fs::path deb = debs / (pkg + "_" + version + "_" + arch + ".deb");
   if (fs::exists(deb)) return deb;
   if (auto r = run.run({"sh", "-c", "cd '" + debs.string() + "' && apt-get download -q " + pkg}); !r) return fail(r.error());
   if (!fs::exists(deb)) return fail("apt-get download " + pkg + " did not produce " + deb.string());
   return deb;
 }
 
-// Names of the Depends of a package with no payload outside usr/share/doc; empty otherwise.
+// Names of the Depends of a package with no payload outside usr/share/{doc,bug}; empty otherwise.
 Result<std::vector<std::string>> metapackage_depends(const fs::path& deb, const CommandRunner& run) {
   auto contents = run.capture({"dpkg-deb", "-c", deb.string()});
   if (!contents) return fail(contents.error());
   std::istringstream in(*contents);
   for (std::string line; std::getline(in, line);) {
-    auto path = line.substr(line.rfind(' ') + 1);
-    if (!path.ends_with("/") && path.find("./usr/share/doc/") != 0) return std::vector<std::string>{};
+    auto at = line.find(" ./");
+    if (at == std::string::npos) continue;
+    auto path = line.substr(at + 1, line.find(" -> ") == std::string::npos ? std::string::npos : line.find(" -> ") - at - 1);
+    bool docs = path.starts_with("./usr/share/doc/") || path.starts_with("./usr/share/bug/");
+    if (!path.ends_with("/") && !docs) return std::vector<std::string>{};
   }
   auto deps = run.capture({"dpkg-deb", "-f", deb.string(), "Depends"});
   if (!deps) return fail(deps.error());
@@ -82,10 +87,13 @@ std::string module_name(const fs::path& ko) {
 }
 
 // Keeps the listed modules and what they depend on (modules.dep), deletes the rest, reindexes.
+// The kernel package ships no modules.dep (its postinst runs depmod): index first, then prune.
 Result<void> prune_modules(const BuildPlan& plan, const fs::path& tree, const CommandRunner& run) {
   std::error_code ec;
   for (auto base : {tree / "lib/modules", tree / "usr/lib/modules"}) {
     for (fs::directory_iterator it(base, ec), end; !ec && it != end; it.increment(ec)) {
+      if (fs::is_symlink(it->path()) || !fs::is_directory(it->path())) continue;
+      if (auto r = run.run({"depmod", "-b", tree.string(), it->path().filename().string()}); !r) return r;
       std::map<std::string, std::pair<std::string, std::vector<std::string>>> dep;  // name -> {path, deps}
       std::ifstream in(it->path() / "modules.dep");
       for (std::string line; std::getline(in, line);) {

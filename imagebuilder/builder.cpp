@@ -11,6 +11,7 @@
 #include "imagebuilder/build_report.h"
 #include "imagebuilder/build_stages.h"
 #include "imagebuilder/image_publish.h"
+#include "imagebuilder/initramfs_pack.h"
 #include "imagebuilder/progress_line.h"
 #include "imagebuilder/recipe.h"
 
@@ -87,7 +88,8 @@ Result<std::int64_t> build_tree(const BuildPlan& plan, const BuildRequest& req, 
     phase("assembling from packages");
     if (auto r = assemble_base(plan, tree, req.cache_dir, run); !r) return fail(r.error());
   }
-  if (!sde) sde = release_date(tree);
+  // Debootstrap: the Release apt used inside the tree. Assemble: the host's, whose apt chose the packages.
+  if (!sde) sde = release_date(plan.method == BuildMethod::debootstrap ? tree : fs::path("/"));
   if (!sde) return fail("no SOURCE_DATE_EPOCH and no Release date in the tree: set SOURCE_DATE_EPOCH");
   // Maintainer scripts see the same epoch as the clamp (shadow's dates, generated files).
   CommandRunner layers(log, build_env(plan.role, sde));
@@ -108,6 +110,13 @@ Result<std::int64_t> build_tree(const BuildPlan& plan, const BuildRequest& req, 
       if (auto r = layers.run_in(tree, {"apt-get", "clean"}); !r) return fail(r.error());
   }
   if (auto r = create_accounts(plan, tree, layers); !r) return fail(r.error());  // groups packages created
+  if (plan.initramfs) {
+    phase("packing initramfs " + plan.initramfs->second);
+    fs::path from = tree / plan.initramfs->first;
+    if (auto r = pack_initramfs(from, tree / plan.initramfs->second, *sde); !r) return fail("initramfs: " + r.error().message());
+    std::error_code ec;
+    fs::remove_all(from, ec);
+  }
   phase("normalising");
   if (auto r = normalise_tree(plan, tree, *sde); !r) return fail(r.error());
   return *sde;
@@ -115,7 +124,10 @@ Result<std::int64_t> build_tree(const BuildPlan& plan, const BuildRequest& req, 
 
 }  // namespace
 
-Result<json> build_image(const BuildRequest& req) {
+Result<json> build_image(const BuildRequest& request) {
+  // Steps cd and chroot: every path they get must be absolute.
+  BuildRequest req = request;
+  for (auto* p : {&req.store_dir, &req.key_file, &req.cache_dir, &req.work_dir}) *p = fs::absolute(*p);
   auto start = std::chrono::steady_clock::now();
   auto sde = source_date_epoch();
   if (!sde) return fail(sde.error());

@@ -18,7 +18,7 @@ using json = nlohmann::json;
 
 const std::set<std::string> kKnownFields{"role",  "parent", "method",   "suite",  "variant",        "mirror",
                                          "components", "recommends", "packages", "remove", "overlay", "hooks",
-                                         "groups", "users", "keep",   "drop",    "version", "kernel_modules", "comment"};
+                                         "groups", "users", "keep",   "drop",    "version", "kernel_modules", "comment", "initramfs"};
 // Fields only the root of a chain may set: a layer cannot change what it is built on.
 const std::set<std::string> kRootOnly{"method", "suite", "variant", "mirror", "components", "recommends", "kernel_modules"};
 
@@ -157,6 +157,14 @@ Result<void> read_layer(const RecipeReader& r, const fs::path& dir, const std::s
     }
   }
   if (auto a = read_accounts(r, plan); !a) return a;
+  if (r.has("initramfs") && !plan.initramfs) {
+    auto& ir = r.raw()["initramfs"];
+    if (!ir.is_object() || !ir.contains("from") || !ir.contains("to") || !ir["from"].is_string() || !ir["to"].is_string())
+      return r.err("initramfs", "must be {\"from\": DIR, \"to\": FILE}, paths inside the tree");
+    auto from = normalise_keep_pattern(ir["from"].get<std::string>()), to = normalise_keep_pattern(ir["to"].get<std::string>());
+    if (!from || !to) return r.err("initramfs", "paths must be relative, without '..'");
+    plan.initramfs = std::make_pair(*from, *to);
+  }
   plan.layers.insert(plan.layers.begin(), std::move(layer));
   return ok();
 }

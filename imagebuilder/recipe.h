@@ -62,6 +62,9 @@ struct BuildPlan {
   std::vector<std::string> keep;  // normalised
   std::vector<std::string> drop;  // normalised globs removed before scanning
   std::vector<RecipeLayer> layers;  // root first
+  // Packed after the layers into a reproducible initramfs (initramfs_pack.h), then removed:
+  // {directory in the tree, output file in the tree}. Set by the nearest layer that sets it.
+  std::optional<std::pair<std::string, std::string>> initramfs;
 };
 
 // Reads role_dir/recipe.json and its parents (siblings of role_dir, by role name).

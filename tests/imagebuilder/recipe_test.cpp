@@ -2,6 +2,8 @@
 // clear errors naming the file and field.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "imagebuilder/keep_list.h"
 #include "imagebuilder/recipe.h"
 #include "tests/support/test_support.h"
@@ -77,4 +79,23 @@ TEST_CASE("keep list matching: globs stay within a component, directories keep t
   CHECK_FALSE(k.keeps("etc"));
   CHECK(normalise_keep_pattern("/etc/network/interfaces.d/").value() == "etc/network/interfaces.d");
   CHECK_FALSE(normalise_keep_pattern("/"));
+}
+
+TEST_CASE("every role in roles/ resolves to a build plan") {
+  fs::path roles = ingot::test::env_or("INGOT_SOURCE_DIR", ".") + std::string("/roles");
+  std::size_t n = 0;
+  for (auto& d : fs::directory_iterator(roles)) {
+    if (!fs::exists(d.path() / "recipe.json")) continue;
+    auto plan = load_build_plan(d.path());
+    CHECK_MESSAGE(plan, d.path().filename().string() << ": " << plan.error().message());
+    ++n;
+  }
+  CHECK(n >= 8);  // base, openstack-common, controller, compute, network, storage, install-server, tiny
+  auto compute = load_build_plan(roles / "compute").value();
+  CHECK(compute.layers.front().role == "base");
+  CHECK(compute.layers.back().role == "compute");
+  CHECK(std::find(compute.keep.begin(), compute.keep.end(), "etc/ssh/ssh_host_*") != compute.keep.end());
+  auto tiny = load_build_plan(roles / "tiny").value();
+  CHECK(tiny.method == BuildMethod::assemble);
+  CHECK(tiny.initramfs.has_value());
 }
