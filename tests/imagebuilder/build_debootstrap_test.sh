@@ -12,7 +12,7 @@ cat > "$role/recipe.json" <<'JSON'
  "hooks": ["hooks/10-mark.sh"], "keep": ["/etc/hostname", "/etc/ssh/ssh_host_*"]}
 JSON
 echo "role=mini" > "$role/overlay/etc/ingot/role"
-printf '#!/bin/sh\nset -e\n[ -x /usr/sbin/policy-rc.d ] && /usr/sbin/policy-rc.d; echo "rc=$?" > /etc/ingot/hook\n' > "$role/hooks/10-mark.sh"
+printf '#!/bin/sh\nset -e\nrc=0\n/usr/sbin/policy-rc.d || rc=$?\necho "rc=$rc" > /etc/ingot/hook\n' > "$role/hooks/10-mark.sh"
 
 build "$role" "$tmp/s1" --report "$tmp/r1.json"
 build "$role" "$tmp/s2"
