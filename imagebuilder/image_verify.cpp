@@ -6,6 +6,24 @@
 
 namespace ingot::image {
 
+Result<Manifest> verified_manifest(std::string_view text, std::string_view signature_file, const VerifyKey& key,
+                                   const ManifestPolicy& policy) {
+  if (auto r = key.verify(text, signature_file); !r) return fail(r.error());
+  return parse_manifest(text, policy);
+}
+
+Result<Manifest> load_verified_manifest(const ObjectStore& store, const ImageRef& ref, const VerifyKey& key,
+                                        const ManifestPolicy& policy) {
+  auto text = store.read_manifest_text(ref);
+  if (!text) return fail(text.error());
+  auto sig = store.read_signature(ref);
+  if (!sig) return fail(sig.error());
+  auto m = verified_manifest(*text, *sig, key, policy);
+  if (!m) return fail(ref.str() + ": " + m.error().message());
+  if (m->ref() != ref) return fail(ref.str() + ": the signed manifest names " + m->ref().str());
+  return m;
+}
+
 VerifyReport verify_image(const ObjectStore& store, const ImageRef& ref, const VerifyKey& key,
                           const std::function<void(std::size_t, std::size_t)>& progress) {
   VerifyReport rep;

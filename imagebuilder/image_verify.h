@@ -22,6 +22,13 @@ struct VerifyReport {
   bool ok() const { return signature_ok && manifest_ok && problems.empty(); }
 };
 
+// The manifest, only if its signature checks out with key and it parses: what an apply (local
+// or from HTTP bytes) should start from. Objects are verified as they are read, not here.
+Result<Manifest> verified_manifest(std::string_view text, std::string_view signature_file, const VerifyKey& key,
+                                   const ManifestPolicy& policy = {});
+Result<Manifest> load_verified_manifest(const ObjectStore& store, const ImageRef& ref, const VerifyKey& key,
+                                        const ManifestPolicy& policy = {});
+
 // progress(done, total) is called as objects are checked (for a terminal bar); may be empty.
 VerifyReport verify_image(const ObjectStore& store, const ImageRef& ref, const VerifyKey& key,
                           const std::function<void(std::size_t, std::size_t)>& progress = {});

@@ -143,6 +143,12 @@ TEST_CASE("verify catches a tampered manifest, a tampered or missing signature")
   rep = img.verify();
   CHECK_FALSE(rep.signature_ok);
   CHECK(rep.problems.at(0).find("no signature") != std::string::npos);
+  CHECK_FALSE(load_verified_manifest(img.store, img.ref, img.key.public_key()));
   ingot::test::write_file(spath, sig);
   CHECK(img.verify().ok());
+  auto m = load_verified_manifest(img.store, img.ref, img.key.public_key());
+  REQUIRE(m);
+  CHECK(*m == img.m);
+  ingot::test::write_file(mpath, tampered);
+  CHECK_FALSE(load_verified_manifest(img.store, img.ref, img.key.public_key()));
 }
