@@ -23,6 +23,8 @@ Result<BootEntry> find_boot_entry(const fs::path& target) {
     const std::string& v = versions.back();
     BootEntry e{"/boot/vmlinuz-" + v, ""};
     if (fs::exists(target / ("boot/initrd.img-" + v))) e.initrd = "/boot/initrd.img-" + v;
+    // Images that carry one unversioned initramfs (assembled images) name it boot/initrd.img.
+    else if (fs::exists(target / "boot/initrd.img")) e.initrd = "/boot/initrd.img";
     return e;
   }
   if (fs::exists(target / "vmlinuz")) {

@@ -48,7 +48,9 @@ Result<PreparedDisk> partition_and_format(CommandRunner& run, const DiskLayout& 
     const std::string& dev = out.devices[p.name];
     Result<std::string> made = std::string();
     if (p.fs == "ext4") {
-      made = run.check({"mke2fs", "-q", "-F", "-t", "ext4", "-L", p.name.substr(0, 16), dev});
+      // The root is labelled ingot-root: images may find it by label before the fstab exists.
+      std::string label = p.mountpoint == "/" ? "ingot-root" : p.name.substr(0, 16);
+      made = run.check({"mke2fs", "-q", "-F", "-t", "ext4", "-L", label, dev});
     } else if (p.fs == "vfat") {
       made = run.check({"mkfs.fat", "-F", "32", "-n", "EFI", dev});
     } else {

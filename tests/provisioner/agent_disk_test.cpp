@@ -141,6 +141,14 @@ TEST_CASE("the bootloader boots the image's newest kernel by root UUID, for BIOS
   CHECK(run.commands[1].find("--removable") != std::string::npos);
   CHECK(test::read_file(dir / "boot/grub/grub.cfg") == grub_cfg(*e, "1234-abcd", "ro console=ttyS0,115200 console=tty0"));
 
+  test::TempDir assembled;
+  std::filesystem::create_directories(assembled / "boot");
+  test::write_file(assembled / "boot/vmlinuz-6.1.0-56-amd64", "k");
+  test::write_file(assembled / "boot/initrd.img", "i");
+  auto a = find_boot_entry(assembled.path());
+  REQUIRE(a);
+  CHECK(a->initrd == "/boot/initrd.img");
+
   test::TempDir empty;
   auto none = find_boot_entry(empty.path());
   REQUIRE_FALSE(none);

@@ -1,0 +1,35 @@
+// Where an image comes from when it is laid onto a tree: the local store, or the server's
+// /images/v1 routes over HTTP (libcurl). Either way every object is decompressed and checked
+// against its hash as it streams, so a corrupt or substituted object never reaches the disk.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "imagebuilder/image_ref.h"
+#include "imagebuilder/manifest.h"
+#include "imagebuilder/object_codec.h"
+#include "imagebuilder/object_store.h"
+
+namespace ingot::image {
+
+class ImageSource {
+ public:
+  virtual ~ImageSource() = default;
+  // The manifest's exact bytes and the version it is ("role@latest" resolves to the newest).
+  virtual Result<std::string> manifest_text(const std::string& ref, std::string* resolved) = 0;
+  virtual Result<std::string> signature_text(const std::string& resolved_ref) = 0;
+  virtual Result<std::string> public_key_pem() = 0;
+  // Streams the verified content of a file entry into sink.
+  virtual Result<void> fetch(const Entry& file, const ByteSink& sink) = 0;
+  virtual std::uint64_t bytes_fetched() const = 0;
+  virtual std::string describe() const = 0;
+};
+
+std::unique_ptr<ImageSource> store_source(const ObjectStore& store, std::filesystem::path public_key);
+// base_url: "http://198.18.0.1:8080" (the server's /images/v1 routes).
+std::unique_ptr<ImageSource> http_source(std::string base_url);
+
+}  // namespace ingot::image

@@ -1,0 +1,246 @@
+#include "imagebuilder/apply_tree.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <set>
+
+#include "imagebuilder/keep_list.h"
+#include "imagebuilder/manifest_json.h"
+#include "imagebuilder/signing.h"
+
+namespace ingot::image {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kTempSuffix = ".ingot-new";
+
+Unexpected sys_fail(const std::string& what) { return fail(std::error_code(errno, std::system_category()), what + ": " + std::strerror(errno)); }
+
+std::string full(const fs::path& target, const Entry& e) {
+  return e.path == "." ? target.string() : (target / e.path).string();
+}
+
+// Content check of an existing regular file: same size, same hash.
+bool same_content(const std::string& path, const Entry& e) {
+  struct stat st {};
+  if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || static_cast<std::uint64_t>(st.st_size) != e.size)
+    return false;
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return false;
+  Sha256 h;
+  std::uint8_t buf[1 << 16];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) h.update(std::span<const std::uint8_t>(buf, static_cast<std::size_t>(n)));
+  ::close(fd);
+  return n == 0 && h.finish() == e.sha256;
+}
+
+// Removes whatever is at path when it is not of the wanted kind (a dir where a file goes...).
+Result<void> clear_if_not(const std::string& path, mode_t want_type) {
+  struct stat st {};
+  if (lstat(path.c_str(), &st) != 0) return ok();
+  if ((st.st_mode & S_IFMT) == want_type) return ok();
+  std::error_code ec;
+  fs::remove_all(path, ec);
+  if (ec) return fail(ec, "remove " + path);
+  return ok();
+}
+
+Result<void> write_file(const std::string& path, const Entry& e, ImageSource& src, ApplyStats& stats) {
+  std::string tmp = path + kTempSuffix;
+  ::unlink(tmp.c_str());  // a leftover from an interrupted run
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return sys_fail("create " + tmp);
+  std::uint64_t written = 0;
+  auto r = src.fetch(e, [&](std::span<const std::uint8_t> data) -> Result<void> {
+    const std::uint8_t* p = data.data();
+    std::size_t left = data.size();
+    while (left) {
+      ssize_t n = ::write(fd, p, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return sys_fail("write " + tmp);
+      }
+      p += n;
+      left -= static_cast<std::size_t>(n);
+      written += static_cast<std::uint64_t>(n);
+    }
+    return ok();
+  });
+  ::close(fd);
+  if (!r) {
+    ::unlink(tmp.c_str());  // a refused object is never left in place
+    return fail(r.error().code, path + ": " + r.error().message());
+  }
+  if (auto c = clear_if_not(path, S_IFREG); !c) return c;
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return sys_fail("rename " + tmp);
+  stats.bytes_written += written;
+  ++stats.files_written;
+  return ok();
+}
+
+Result<void> make_special(const std::string& path, const Entry& e, const fs::path& target) {
+  std::string tmp = path + kTempSuffix;
+  ::unlink(tmp.c_str());
+  int rc = 0;
+  mode_t type = 0;
+  switch (e.type) {
+    case EntryType::symlink:
+      rc = ::symlink(e.target.c_str(), tmp.c_str());
+      type = S_IFLNK;
+      break;
+    case EntryType::hardlink:
+      rc = ::link((target / e.target).c_str(), tmp.c_str());
+      type = S_IFREG;
+      break;
+    case EntryType::char_device:
+      rc = ::mknod(tmp.c_str(), S_IFCHR | 0600, makedev(e.major, e.minor));
+      type = S_IFCHR;
+      break;
+    case EntryType::block_device:
+      rc = ::mknod(tmp.c_str(), S_IFBLK | 0600, makedev(e.major, e.minor));
+      type = S_IFBLK;
+      break;
+    case EntryType::fifo:
+      rc = ::mkfifo(tmp.c_str(), 0600);
+      type = S_IFIFO;
+      break;
+    default:
+      return fail("internal: not a special entry");
+  }
+  if (rc != 0) return sys_fail("create " + path);
+  if (auto c = clear_if_not(path, type); !c) return c;
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return sys_fail("rename " + tmp);
+  return ok();
+}
+
+Result<void> set_metadata(const std::string& path, const Entry& e) {
+  if (e.type == EntryType::hardlink) return ok();  // the inode's metadata is on its first path
+  if (::lchown(path.c_str(), e.uid, e.gid) != 0) return sys_fail("chown " + path);
+  if (e.type != EntryType::symlink && ::chmod(path.c_str(), e.mode) != 0) return sys_fail("chmod " + path);
+  for (auto& [name, value] : e.xattrs)
+    if (::lsetxattr(path.c_str(), name.c_str(), value.data(), value.size(), 0) != 0)
+      return sys_fail("set xattr " + name + " on " + path);
+  timespec times[2] = {{e.mtime, 0}, {e.mtime, 0}};
+  if (::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0) return sys_fail("set mtime of " + path);
+  return ok();
+}
+
+bool is_current(const std::string& path, const Entry& e) {
+  struct stat st {};
+  if (lstat(path.c_str(), &st) != 0) return false;
+  switch (e.type) {
+    case EntryType::dir: return S_ISDIR(st.st_mode);
+    case EntryType::symlink: {
+      if (!S_ISLNK(st.st_mode)) return false;
+      std::error_code ec;
+      return fs::read_symlink(path, ec).string() == e.target;
+    }
+    case EntryType::char_device: return S_ISCHR(st.st_mode) && st.st_rdev == makedev(e.major, e.minor);
+    case EntryType::block_device: return S_ISBLK(st.st_mode) && st.st_rdev == makedev(e.major, e.minor);
+    case EntryType::fifo: return S_ISFIFO(st.st_mode);
+    default: return false;
+  }
+}
+
+}  // namespace
+
+Result<ApplyStats> apply_manifest(const Manifest& m, ImageSource& src, const fs::path& target, const ApplyOptions& opt) {
+  ApplyStats stats;
+  KeepList keep(m.keep);
+  std::error_code ec;
+  if (!opt.dry_run) {
+    fs::create_directories(target, ec);
+    if (ec) return fail(ec, "create " + target.string());
+  }
+  auto note = [&](char what, const std::string& path) {
+    if (opt.plan) opt.plan->push_back(std::string(1, what) + " " + path);
+  };
+  for (const Entry& e : m.entries) {
+    ++stats.entries;
+    if (opt.progress && stats.entries % 256 == 0) opt.progress(stats);
+    std::string path = full(target, e);
+    // Keep-list paths that already exist on the node are the node's, not the image's.
+    if (e.path != "." && keep.keeps(e.path) && fs::symlink_status(path, ec).type() != fs::file_type::not_found) continue;
+    if (e.type == EntryType::file) {
+      if (same_content(path, e)) {
+        ++stats.files_reused;
+        if (!opt.dry_run)
+          if (auto r = set_metadata(path, e); !r) return fail(r.error());
+        continue;
+      }
+      note(fs::exists(path, ec) ? '~' : '+', e.path);
+      if (opt.dry_run) {
+        ++stats.files_written;
+        stats.bytes_written += e.size;
+        continue;
+      }
+      if (auto r = write_file(path, e, src, stats); !r) return fail(r.error());
+    } else if (e.type == EntryType::dir) {
+      if (opt.dry_run) continue;
+      if (auto r = clear_if_not(path, S_IFDIR); !r) return fail(r.error());
+      if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) return sys_fail("mkdir " + path);
+      continue;  // metadata after the children
+    } else if (!is_current(path, e) || e.type == EntryType::hardlink) {
+      note('+', e.path);
+      if (opt.dry_run) continue;
+      if (auto r = make_special(path, e, target); !r) return fail(r.error());
+    }
+    if (!opt.dry_run)
+      if (auto r = set_metadata(path, e); !r) return fail(r.error());
+  }
+
+  if (opt.remove_extra) {
+    std::set<std::string> wanted;
+    for (auto& e : m.entries) wanted.insert(e.path);
+    std::vector<fs::path> extra;
+    for (auto it = fs::recursive_directory_iterator(target, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      std::string rel = fs::relative(it->path(), target, ec).string();
+      if (wanted.count(rel)) continue;
+      if (!keep.keeps(rel)) extra.push_back(it->path());
+      if (it->is_directory() && !it->is_symlink()) it.disable_recursion_pending();
+    }
+    for (auto& p : extra) {
+      note('-', fs::relative(p, target, ec).string());
+      ++stats.removed;
+      if (!opt.dry_run) fs::remove_all(p, ec);
+      if (ec) return fail(ec, "remove " + p.string());
+    }
+  }
+  if (!opt.dry_run) {
+    // Directories last, deepest first: creating their children changed their mtimes.
+    for (auto it = m.entries.rbegin(); it != m.entries.rend(); ++it)
+      if (it->type == EntryType::dir)
+        if (auto r = set_metadata(full(target, *it), *it); !r) return fail(r.error());
+    ::sync();
+  }
+  stats.bytes_fetched = src.bytes_fetched();
+  if (opt.progress) opt.progress(stats);
+  return stats;
+}
+
+Result<ApplyStats> apply_image(ImageSource& src, const std::string& ref, const fs::path& target,
+                               const ApplyOptions& opt, std::string* resolved_out) {
+  std::string resolved;
+  auto text = src.manifest_text(ref, &resolved);
+  if (!text) return fail(text.error());
+  auto sig = src.signature_text(resolved);
+  if (!sig) return fail(sig.error());
+  auto pem = src.public_key_pem();
+  if (!pem) return fail(pem.error());
+  auto key = VerifyKey::from_pem(*pem);
+  if (!key) return fail(key.error());
+  if (auto v = key->verify(*text, *sig); !v) return fail(resolved + ": signature check failed: " + v.error().message());
+  auto m = parse_manifest(*text);
+  if (!m) return fail(resolved + ": " + m.error().message());
+  if (resolved_out) *resolved_out = resolved;
+  return apply_manifest(*m, src, target, opt);
+}
+
+}  // namespace ingot::image

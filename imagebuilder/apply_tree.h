@@ -1,0 +1,46 @@
+// Lays an image onto a target directory so that the tree equals the manifest: creates and
+// replaces entries in manifest order (parents first), skips files whose content already
+// matches, removes what the manifest does not have (except keep-list paths), and sets owner,
+// mode, xattrs and mtime last (directories after their children). Every file is written to a
+// temp name beside its final one and renamed, so an interrupted apply leaves old or new files,
+// never half of one, and a rerun picks up where it stopped.
+// Not yet here: librsync deltas, parallel fetches (see README: missing).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "imagebuilder/apply_source.h"
+#include "imagebuilder/manifest.h"
+
+namespace ingot::image {
+
+struct ApplyStats {
+  std::uint64_t entries = 0;
+  std::uint64_t files_written = 0;
+  std::uint64_t files_reused = 0;  // already had the right content
+  std::uint64_t removed = 0;
+  std::uint64_t bytes_written = 0;
+  std::uint64_t bytes_fetched = 0;
+};
+
+struct ApplyOptions {
+  bool dry_run = false;  // plan only: count what would change, touch nothing
+  bool remove_extra = true;
+  std::function<void(const ApplyStats&)> progress;  // called every ~256 entries
+  std::vector<std::string>* plan = nullptr;         // dry run: "+ path", "~ path", "- path"
+};
+
+Result<ApplyStats> apply_manifest(const Manifest& m, ImageSource& source, const std::filesystem::path& target,
+                                  const ApplyOptions& options = {});
+
+// Fetches, verifies (signature with the key, unless key_pem is empty → the source's key) and
+// applies ref ("role@version" or "role@latest").
+Result<ApplyStats> apply_image(ImageSource& source, const std::string& ref, const std::filesystem::path& target,
+                               const ApplyOptions& options = {}, std::string* resolved = nullptr);
+
+}  // namespace ingot::image

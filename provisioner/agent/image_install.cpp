@@ -1,0 +1,32 @@
+#include "provisioner/agent/image_install.h"
+
+#include "imagebuilder/apply_tree.h"
+
+namespace ingot::agent {
+
+Result<SyncStats> install_image(const std::string& server, const std::string& /*token*/, const nlohmann::json& plan,
+                                const std::filesystem::path& target,
+                                const std::function<void(const nlohmann::json&)>& progress) {
+  std::string ref = plan.value("image", "");
+  if (ref.empty()) return fail("the plan names no image");
+  auto source = image::http_source(server);
+  image::ApplyOptions opt;
+  auto last = std::chrono::steady_clock::now();
+  opt.progress = [&](const image::ApplyStats& s) {
+    // One progress report a second at most: the server records each as an event.
+    auto now = std::chrono::steady_clock::now();
+    if (now - last < std::chrono::seconds(1)) return;
+    last = now;
+    progress({{"entries", s.entries}, {"files", s.files_written}, {"bytes", s.bytes_fetched}});
+  };
+  auto t0 = std::chrono::steady_clock::now();
+  std::string resolved;
+  auto r = image::apply_image(*source, ref, target, opt, &resolved);
+  if (!r) return fail(r.error());
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  progress({{"image", resolved}, {"entries", r->entries}, {"files", r->files_written}, {"bytes", r->bytes_fetched},
+            {"seconds", secs}, {"mb_per_s", secs > 0 ? static_cast<double>(r->bytes_fetched) / 1e6 / secs : 0.0}});
+  return SyncStats{r->files_written, r->bytes_fetched};
+}
+
+}  // namespace ingot::agent
