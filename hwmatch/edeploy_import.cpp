@@ -1,5 +1,6 @@
 #include "hwmatch/edeploy_import.h"
 
+#include "hwmatch/pool_range.h"
 #include "hwmatch/role_loader.h"
 #include "hwmatch/spec_field_parser.h"
 
@@ -22,6 +23,55 @@ Result<std::string> scalar_text(const std::string& file, const PyValue& v) {
     case PyValue::Kind::boolean: return std::string(v.boolean ? "True" : "False");
     default: return expected(file, v, "a string or an integer");
   }
+}
+
+// One generate() key: a range pattern ('10.0.2.3-253', 'host001-250'), a constant, or a
+// tuple/list of values handed out in order.
+struct Generator {
+  std::string key;
+  std::vector<std::string> values;  // a list
+  std::optional<ValueRange> range;  // a pattern
+  bool bounded() const { return range ? !range->constant() : true; }
+  std::uint64_t size() const { return range ? range->size() : values.size(); }
+  std::string at(std::uint64_t i) const { return range ? range->at(range->constant() ? 0 : i) : values[i]; }
+};
+
+// eDeploy's synthetic CMDB, generate({...}): one entry per value of the generators, zipped,
+// as many entries as the shortest range or list (eDeploy stops at the first exhausted one);
+// constants repeat. A model without any range or list is a single entry.
+Result<std::vector<Allocation>> expand_generate(const std::string& file, const PyValue& call) {
+  if (call.items.size() != 1 || call.items[0].kind != PyValue::Kind::dict)
+    return fail(where(file, call) + ": generate() takes one dict of key: pattern");
+  std::vector<Generator> gens;
+  for (const auto& [k, v] : call.items[0].dict) {
+    if (!k.is_string()) return expected(file, k, "a string key");
+    Generator g{k.text, {}, std::nullopt};
+    if (v.is_sequence()) {
+      for (const PyValue& item : v.items) {
+        auto s = scalar_text(file, item);
+        if (!s) return fail(s.error());
+        g.values.push_back(std::move(*s));
+      }
+    } else {
+      auto s = scalar_text(file, v);
+      if (!s) return fail(s.error());
+      auto r = ValueRange::parse(*s);
+      if (!r) return fail(where(file, v) + ": " + r.error().message());
+      g.range = std::move(*r);
+    }
+    gens.push_back(std::move(g));
+  }
+  std::optional<std::uint64_t> n;
+  for (const auto& g : gens)
+    if (g.bounded()) n = n ? std::min(*n, g.size()) : g.size();
+  std::uint64_t count = n.value_or(1);
+  if (count > kMaxCmdbEntries)
+    return fail(where(file, call) + ": generate() makes " + std::to_string(count) + " entries, more than the limit of " +
+                std::to_string(kMaxCmdbEntries) + "; narrow the ranges");
+  std::vector<Allocation> out(count);
+  for (std::uint64_t i = 0; i < count; ++i)
+    for (const auto& g : gens) out[i][g.key] = g.at(i);
+  return out;
 }
 
 }  // namespace
@@ -99,10 +149,10 @@ Result<std::vector<Allocation>> parse_edeploy_cmdb(std::string_view text, const 
   opt.allowed_calls = {"generate"};
   auto doc = parse_python_literal(text, file, opt);
   if (!doc) return fail(doc.error());
-  if (doc->kind == PyValue::Kind::call)
-    return fail(where(file, *doc) + ": the synthetic generate({...}) form is not imported yet; expand it to the "
-                                    "deflated list of dicts eDeploy writes after the first match");
+  if (doc->kind == PyValue::Kind::call) return expand_generate(file, *doc);
   if (!doc->is_sequence()) return expected(file, *doc, "a list of dicts");
+  if (doc->items.size() > kMaxCmdbEntries)
+    return fail(where(file, *doc) + ": more than " + std::to_string(kMaxCmdbEntries) + " entries");
   std::vector<Allocation> out;
   for (const PyValue& d : doc->items) {
     if (d.kind != PyValue::Kind::dict) return expected(file, d, "a dict of key: value");

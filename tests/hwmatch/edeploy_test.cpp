@@ -137,14 +137,41 @@ TEST_CASE("specs: errors point into the .specs file") {
   CHECK(e("[('n', '$', 'ipv4', 'x')]").rfind("x.specs:1:10: '$' must be followed by a variable name", 0) == 0);
 }
 
-TEST_CASE("cmdb: list of dicts; the synthetic generate() form is reported, not guessed") {
+TEST_CASE("cmdb: list of dicts, or the synthetic generate() form expanded as the guide describes") {
   auto c = parse_edeploy_cmdb("[{'ip': '10.0.0.1', 'used': 1}, {'ip': '10.0.0.2'}]", "r.cmdb");
   REQUIRE(c);
   CHECK((*c)[0].at("used") == "1");
   CHECK(parse_edeploy_cmdb("[{'ip': ['x']}]", "r.cmdb").error().message() ==
         "r.cmdb:1:9: expected a string or an integer, found a list");
-  CHECK(parse_edeploy_cmdb("generate({'ip': '10.0.0.1-9'})", "r.cmdb").error().message().rfind(
-            "r.cmdb:1:1: the synthetic generate({...}) form is not imported yet", 0) == 0);
+  // 'ip': '10.0.2.3-253' makes 250 hosts; 'hostname': 'host001-250' names them; constants repeat.
+  auto g = parse_edeploy_cmdb("generate({'gateway': '10.0.2.2', 'ip': '10.0.2.3-253', 'hostname': 'host001-250'})", "g.cmdb");
+  REQUIRE_MESSAGE(g, (g ? "" : g.error().message()));
+  REQUIRE(g->size() == 250);
+  CHECK((*g)[0] == Allocation{{"gateway", "10.0.2.2"}, {"hostname", "host001"}, {"ip", "10.0.2.3"}});
+  CHECK((*g)[249].at("hostname") == "host250");
+  CHECK((*g)[249].at("ip") == "10.0.2.252");
+  // "'10.0.2.1-3:5-5:7-9' will avoid ip ending by .4 and .6"; "1-5:20-15 ... keep them in this order"
+  auto skip = parse_edeploy_cmdb("generate({'ip': '10.0.2.1-3:5-5:7-9'})", "g.cmdb");
+  REQUIRE(skip);
+  std::vector<std::string> ips;
+  for (const auto& e : *skip) ips.push_back(e.at("ip"));
+  CHECK(ips == std::vector<std::string>{"10.0.2.1", "10.0.2.2", "10.0.2.3", "10.0.2.5", "10.0.2.7", "10.0.2.8", "10.0.2.9"});
+  auto down = parse_edeploy_cmdb("generate({'ip': '10.0.2.1-5:20-15'})", "g.cmdb");
+  REQUIRE(down);
+  REQUIRE(down->size() == 11);
+  CHECK((*down)[5].at("ip") == "10.0.2.20");
+  CHECK((*down)[10].at("ip") == "10.0.2.15");
+  // Tuples are pre-defined lists, zipped with the ranges; the shortest decides the count.
+  auto t = parse_edeploy_cmdb("generate({'hostname': 'os-ci-test1-12', 'mac': ('00:22:19:57:74:a6', '00:22:19:57:86:d2')})", "g.cmdb");
+  REQUIRE(t);
+  REQUIRE(t->size() == 2);
+  CHECK((*t)[1] == Allocation{{"hostname", "os-ci-test2"}, {"mac", "00:22:19:57:86:d2"}});
+  auto one = parse_edeploy_cmdb("generate({'gateway': '10.0.2.2'})", "g.cmdb");
+  REQUIRE(one);
+  CHECK(one->size() == 1);
+  CHECK(parse_edeploy_cmdb("generate({'ip': '10.0-3.0-255.0-255', 'h': 'h0-99999999'})", "g.cmdb").error().message() ==
+        "g.cmdb:1:1: generate() makes 262144 entries, more than the limit of 100000; narrow the ranges" );
+  CHECK(parse_edeploy_cmdb("generate('x')", "g.cmdb").error().message() == "g.cmdb:1:1: generate() takes one dict of key: pattern");
 }
 
 TEST_CASE("guide: with $$tag only the tag picks the CMDB entry") {

@@ -59,4 +59,15 @@ printf 'web 2\napi *\n' >"$tmp/roles/order"
 printf 'disk $d size gt(10)\n' >"$tmp/roles/web/hardware.spec"
 check "role without spec" 2 "roles/order:2:1: role 'api' has no .*api/hardware.spec; create it or remove the line" -- "$INGOT_BIN" match "$facts/tiny.json" "$tmp/roles"
 
+printf 'web 2\n' >"$tmp/roles/order"
+printf '{"hostname": "web01-02", "ip": "198.18.7.10-11"}\n' >"$tmp/roles/web/pools.json"
+printf 'disk $d size gt(10)\nsystem product serial $$serial\n' >"$tmp/roles/web/hardware.spec"
+check "pools: allocation printed" 0 '^  hostname = web01$' -- "$INGOT_BIN" match "$facts/tiny.json" "$tmp/roles"
+printf '{"ip": "198.18.7.300-301"}\n' >"$tmp/roles/web/pools.json"
+check "pools: bad pool file" 2 'web/pools.json' -- "$INGOT_BIN" match "$facts/tiny.json" "$tmp/roles"
+printf "generate({'hostname': 'vm01-02', 'ip': '10.0.2.3-4'})\n" >"$tmp/cmdb"
+mkdir -p "$tmp/ed" && cp "$src/tests/hwmatch/edeploy_example/vm-centos.specs" "$tmp/ed/" && cp "$tmp/cmdb" "$tmp/ed/vm-centos.cmdb"
+printf "[('vm-centos', 1)]\n" >"$tmp/ed/state"
+check "eDeploy: synthetic generate() CMDB" 0 '^  hostname = vm01$' -- "$INGOT_BIN" match "$facts/edeploy-vm2.json" "$tmp/ed"
+
 ((failures == 0)) || { echo "$failures check(s) failed"; exit 1; }

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "hwmatch/edeploy_cmdb.h"
+#include "hwmatch/pool_selection.h"
 #include "hwmatch/selector.h"
 #include "spec_test_util.h"
 
@@ -259,4 +260,55 @@ TEST_CASE("1000 nodes: with room for all, roles depend only on hardware, not on 
   auto shuffled = f.nodes;
   std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937(7));
   require_same(sorted, arrive(b, shuffled), /*allocation=*/false);
+}
+
+TEST_CASE("1000 nodes with pools: shuffled re-arrival keeps allocations; pre-assigned serials ignore order") {
+  Fleet f = fleet();
+  f.roles[2].has_cmdb = false;
+  f.roles[2].cmdb.clear();
+  RolePoolMap pools;
+  auto big = RolePools::from_json(R"({"hostname": "big001-050", "ip": "198.18.1.1-50", "gateway": "198.18.0.1"})", "big/pools.json");
+  auto cmp = RolePools::from_json(R"({"hostname": "cmp0001-1000", "ip": "198.18.2-5.1-250"})", "compute/pools.json");
+  REQUIRE(big);
+  REQUIRE(cmp);
+  pools.emplace("big", std::move(*big));
+  pools.emplace("compute", std::move(*cmp));
+  MemoryAssignmentStore store;
+  Selector sel(f.roles, store, pools_allocate_fn(pools));
+  auto sorted = arrive(sel, f.nodes);
+  std::set<std::string> ips;
+  for (const auto& [_, a] : sorted)
+    if (a.role != "mid") REQUIRE(ips.insert(a.allocation.at("ip")).second);
+  CHECK(sorted.at("node0000").allocation.at("hostname") == "big001");
+  auto shuffled = f.nodes;
+  std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937(99));
+  Selector again(f.roles, store, pools_allocate_fn(pools));
+  require_same(sorted, arrive(again, shuffled), /*allocation=*/true);
+
+  // Every big machine's serial pre-assigned (and room for all): its allocation no longer
+  // depends on who came first.
+  std::string table;
+  for (const auto& [name, facts] : f.nodes) {
+    if (facts[1].value != "1024") continue;
+    const std::string& serial = facts[0].value;
+    table += std::string(table.empty() ? "" : ",") + "\"" + serial + "\": {\"hostname\": \"big-" + serial + "\"}";
+  }
+  f.roles[0] = role("big", std::nullopt, "memory total size ge(512)\nsystem product serial $$serial\n");
+  RolePoolMap pinned;
+  auto pre = RolePools::from_json("{\"$$serial\": {" + table + "}}", "big/pools.json");
+  REQUIRE_MESSAGE(pre, (pre ? "" : pre.error().message()));
+  pinned.emplace("big", std::move(*pre));
+  MemoryAssignmentStore s1, s2;
+  Selector in_order(f.roles, s1, pools_allocate_fn(pinned)), out_of_order(f.roles, s2, pools_allocate_fn(pinned));
+  auto a = arrive(in_order, f.nodes);
+  auto b = arrive(out_of_order, shuffled);
+  std::size_t pinned_nodes = 0;
+  for (const auto& [name, x] : a) {
+    if (x.role != "big") continue;
+    ++pinned_nodes;
+    REQUIRE(x.allocation.at("hostname") == "big-" + f.nodes[std::stoul(name.substr(4))].second[0].value);
+    REQUIRE(b.at(name).role == "big");
+    REQUIRE(b.at(name).allocation == x.allocation);
+  }
+  CHECK(pinned_nodes == 334);
 }

@@ -1,5 +1,5 @@
 // `ingot match FACTS.json DIR [--explain] [--json]`: which role would this machine get? DIR holds
-// ingot roles (order + <role>/hardware.spec) or an eDeploy configuration (state, *.specs,
+// ingot roles (order + <role>/hardware.spec [+ <role>/pools.json]) or an eDeploy configuration (state, *.specs,
 // *.cmdb). Prints the role, its bound variables and its allocation; exits 1 when no role
 // matches (with each role's nearest miss under --explain), 2 on bad input.
 #include <iostream>
@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/cli.h"
-#include "hwmatch/edeploy_cmdb.h"
 #include "hwmatch/facts.h"
+#include "hwmatch/pool_selection.h"
 #include "hwmatch/role_loader.h"
 #include "hwmatch/selector.h"
 
@@ -81,10 +81,15 @@ int run_match(const cli::Args& args) {
     std::cerr << loaded.error().message() << "\n";
     return 2;
   }
+  auto pools = load_role_pools(f.positional()[1], loaded->roles);
+  if (!pools) {
+    std::cerr << pools.error().message() << "\n";
+    return 2;
+  }
   std::string node = node_identity(*facts);
   if (node.empty()) node = "file:" + facts_path;  // a one-shot question needs no stable identity
   MemoryAssignmentStore store;
-  Selector selector(loaded->roles, store, cmdb_allocate);
+  Selector selector(loaded->roles, store, pools_allocate_fn(*pools));
   auto d = selector.select(node, *facts, 0, f.has("explain"));
   if (!d) {
     std::cerr << d.error().message() << "\n";
