@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "hwmatch/spec_lines.h"
+
 namespace ingot::hwmatch {
 
 bool valid_role_name(std::string_view name) {
@@ -31,9 +33,7 @@ Result<std::vector<RoleOrderEntry>> parse_role_order(std::string_view text, cons
   int lineno = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
-    std::size_t nl = text.find('\n', pos);
-    std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    std::string_view line = next_line(text, pos);
     ++lineno;
     if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
     std::vector<std::pair<std::size_t, std::string_view>> words;

@@ -1,8 +1,8 @@
 #include "hwmatch/spec_parser.h"
 
-#include <fstream>
-
+#include "hwmatch/role_loader.h"
 #include "hwmatch/spec_field_parser.h"
+#include "hwmatch/spec_lines.h"
 
 namespace ingot::hwmatch {
 namespace {
@@ -62,11 +62,8 @@ Result<Spec> parse_spec(std::string_view text, std::string file) {
   int lineno = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
-    std::size_t nl = text.find('\n', pos);
-    std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    std::string_view line = next_line(text, pos);
     ++lineno;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.size() > kMaxSpecLineLength)
       return fail(spec_location(spec.file, lineno, 1) + ": line longer than " + std::to_string(kMaxSpecLineLength) + " characters");
     auto fields = split_fields(line, spec.file, lineno);
@@ -98,13 +95,9 @@ Result<Spec> parse_spec(std::string_view text, std::string file) {
 }
 
 Result<Spec> load_spec(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(path + ": cannot read the spec file");
-  // Read one byte past the limit so an oversized file is reported, not loaded whole.
-  std::string text(kMaxSpecBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  return parse_spec(text, path);
+  auto text = read_config_file(path, kMaxSpecBytes);
+  if (!text) return fail(text.error());
+  return parse_spec(*text, path);
 }
 
 }  // namespace ingot::hwmatch

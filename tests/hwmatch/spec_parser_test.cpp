@@ -191,5 +191,5 @@ TEST_CASE("oversized input is refused with the limit named") {
   CHECK(spec_error("a b c " + std::string(kMaxSpecLineLength, 'x') + "\n").find("t.spec:1:1: line longer than") == 0);
   auto missing = load_spec("/nonexistent/hardware.spec");
   REQUIRE_FALSE(missing);
-  CHECK(missing.error().message() == "/nonexistent/hardware.spec: cannot read the spec file");
+  CHECK(missing.error().message() == "/nonexistent/hardware.spec: cannot read the file");
 }
