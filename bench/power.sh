@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Power control against OpenIPMI's ipmi_sim on loopback: `ingot power` (libfreeipmi, RMCP+)
 # side by side with ipmitool (lanplus, -C 3) and FreeIPMI's ipmi-power on the same BMC.
-# Measures: one status call, boot device + power on, and how long an unreachable BMC takes to
-# be reported (each tool with its shipped defaults).
+# Measures: one status call, boot device + power on, a rack of 16 BMCs at once (ingot's pool of
+# 8 sessions vs 8 parallel ipmitool processes), and how long an unreachable BMC takes to be
+# reported (each tool with its shipped defaults).
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 harness=$INGOT_SOURCE_DIR/tests/provisioner/bmc
 runs=${POWER_BENCH_RUNS:-20}
 dir=$(mktemp -d /tmp/ingot-bench-power.$$.XXXXXX)
-trap 'bash "$harness/bmc-sim.sh" stop "$dir/bmc"; rm -rf "$dir"' EXIT
+fleet=16
+stop_all() {
+  bash "$harness/bmc-sim.sh" stop "$dir/bmc"
+  for ((k = 0; k < fleet; k++)); do bash "$harness/bmc-sim.sh" stop "$dir/rack$k"; done
+  rm -rf "$dir"
+}
+trap stop_all EXIT
 
 port=$(bash "$harness/bmc-sim.sh" free-port)
 bash "$harness/bmc-sim.sh" start "$dir/bmc" "$port" admin secret >/dev/null || exit 1
@@ -46,6 +53,20 @@ result "power status, one call (ms)" "$i_status" ipmi-power "$f_status" 1.0 lowe
 i_on=$(mean_ms "$runs" boot_and_on_ingot)
 t_on=$(mean_ms "$runs" boot_and_on_ipmitool)
 result "bootdev pxe + power on (ms)" "$i_on" ipmitool "$t_on" 1.0 lower
+
+# A rack: 16 simulated BMCs, status of all at once.
+: >"$dir/rack.txt"
+for ((k = 0; k < fleet; k++)); do
+  p=$(bash "$harness/bmc-sim.sh" free-port)
+  bash "$harness/bmc-sim.sh" start "$dir/rack$k" "$p" admin secret >/dev/null || exit 1
+  echo "ipmi://admin:secret@127.0.0.1:$p" >>"$dir/rack.txt"
+  echo "$p" >>"$dir/rack.ports"
+done
+rack_ingot() { "$INGOT_BIN" power --bmc-file "$dir/rack.txt" --parallel 8 status >/dev/null 2>&1; }
+rack_ipmitool() { xargs -P 8 -I{} ipmitool -I lanplus -C 3 -H 127.0.0.1 -p {} -U admin -P secret power status <"$dir/rack.ports" >/dev/null 2>&1; }
+i_rack=$(mean_ms 5 rack_ingot)
+t_rack=$(mean_ms 5 rack_ipmitool)
+result "status of a 16-BMC rack, 8 at a time (ms)" "$i_rack" ipmitool-xargs-P8 "$t_rack" 1.0 lower
 
 i_dead=$(seconds ingot "$dead" status)
 t_dead=$(seconds ipmitool_ "$dead" power status)

@@ -150,4 +150,14 @@ Result<BmcAddress> parse_bmc_address(std::string_view url) {
   return a;
 }
 
+Result<void> apply_default_password(BmcAddress& bmc, const std::optional<std::string>& password) {
+  if (bmc.has_password) return ok();
+  if (!password) return bad("no password in the URL and none in INGOT_BMC_PASSWORD");
+  if (password->size() > kMaxBmcPasswordLength)
+    return fail(PowerErrc::bad_address, "INGOT_BMC_PASSWORD is longer than 20 bytes (the IPMI 2.0 limit)");
+  bmc.password = *password;
+  bmc.has_password = true;
+  return ok();
+}
+
 }  // namespace ingot::power

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,5 +39,8 @@ struct BmcAddress {
 
 // Parses an ipmi:// URL. Errors say what is wrong and how to write it, never echo the password.
 Result<BmcAddress> parse_bmc_address(std::string_view url);
+
+// Gives an address without a password the operator's default one (INGOT_BMC_PASSWORD).
+Result<void> apply_default_password(BmcAddress& bmc, const std::optional<std::string>& password);
 
 }  // namespace ingot::power

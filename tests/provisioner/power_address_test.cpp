@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "provisioner/power/bmc_address.h"
+#include "provisioner/power/bmc_list.h"
 #include "provisioner/power/power_driver.h"
 #include "provisioner/power/power_error.h"
 
@@ -126,4 +127,45 @@ TEST_CASE("power actions and boot devices parse from their names only") {
   auto bad = parse_boot_device("cdrom");
   REQUIRE_FALSE(bad);
   CHECK(bad.error().message().find("pxe or disk") != std::string::npos);
+}
+
+TEST_CASE("a BMC list: comments, blank lines, default password, errors by line") {
+  auto list = parse_bmc_list("# rack 12\n\nipmi://admin:a@10.0.0.1\r\n  ipmi://root@10.0.0.2:6230  \n", "rack.txt",
+                             std::string("fromenv"));
+  REQUIRE(list);
+  REQUIRE(list->size() == 2);
+  CHECK((*list)[0].password == "a");
+  CHECK((*list)[1].password == "fromenv");
+  CHECK((*list)[1].endpoint() == "10.0.0.2:6230");
+
+  auto no_pass = parse_bmc_list("ipmi://admin:a@10.0.0.1\nipmi://root@10.0.0.2\n", "rack.txt", std::nullopt);
+  REQUIRE_FALSE(no_pass);
+  CHECK(no_pass.error().message().find("rack.txt:2: ") == 0);
+  CHECK(no_pass.error().message().find("INGOT_BMC_PASSWORD") != std::string::npos);
+
+  auto dup = parse_bmc_list("ipmi://a:Secr3tA@10.0.0.1\n#\nipmi://b:Secr3tB@10.0.0.1:623\n", "r", std::nullopt);
+  REQUIRE_FALSE(dup);
+  CHECK(dup.error().message() == "r:3: 10.0.0.1:623 is already on line 1");
+
+  auto bad = parse_bmc_list("ipmi://a:Secr3tA@10.0.0.1\nipmi://a:Secr3tA@10.0.0.2:0\n", "r", std::nullopt);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message().find("r:2: BMC address: port 0 is out of range") == 0);
+  CHECK(bad.error().message().find("Secr3t") == std::string::npos);
+
+  auto long_env = parse_bmc_list("ipmi://a@h\n", "r", std::string(21, 'x'));
+  REQUIRE_FALSE(long_env);
+  CHECK(long_env.error().message().find("longer than 20 bytes") != std::string::npos);
+
+  auto empty = parse_bmc_list("# nothing\n\n", "r", std::nullopt);
+  REQUIRE(empty);
+  CHECK(empty->empty());
+}
+
+TEST_CASE("a BMC list is bounded") {
+  std::string text;
+  for (std::size_t i = 0; i <= kMaxBmcListEntries; ++i)
+    text += "ipmi://a:b@h" + std::to_string(i) + "\n";
+  auto r = parse_bmc_list(text, "big", std::nullopt);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message().find("more than 10000 BMCs") != std::string::npos);
 }

@@ -92,6 +92,35 @@ check "unreachable exits 1" [ $rc = 1 ]
 check "unreachable is explained" has "$out" "BMC 127.0.0.1:$dead: no answer after 2 tries (timeout 1 s)"
 check "unreachable is bounded (<= 10 s, took ${took}s)" [ "$took" -le 10 ]
 
+# A list of BMCs: one live, one silent, and the live one again under another spelling of its
+# address (127.1) with a wrong password; one line each, in file order, exit 1: some failed.
+cat >"$work/rack.txt" <<LIST
+# rack 12
+ipmi://admin@127.0.0.1:$port
+ipmi://admin:x@127.0.0.1:$dead
+
+ipmi://admin:Wr0ngPw@127.1:$port
+LIST
+out=$(INGOT_BMC_PASSWORD="$pass" "$ingot" power --bmc-file "$work/rack.txt" --timeout 1 --tries 1 --parallel 2 status 2>&1); rc=$?
+check "fleet: some failed exits 1" [ $rc = 1 ]
+check "fleet: live BMC answers" has "$(sed -n 1p <<<"$out")" "127.0.0.1:$port"
+check "fleet: live BMC is off" has "$(sed -n 1p <<<"$out")" "  off"
+check "fleet: silent BMC named" has "$(sed -n 2p <<<"$out")" "error: BMC 127.0.0.1:$dead: no answer after 1 try (timeout 1 s)"
+check "fleet: wrong password named" has "$(sed -n 3p <<<"$out")" "authentication failed"
+check "fleet: no password echoed" lacks "$out" "Wr0ngPw"
+out=$(INGOT_BMC_PASSWORD="$pass" "$ingot" power --bmc-file "$work/rack.txt" bootdev pxe --persistent 2>&1 | head -1)
+check "fleet: bootdev on the live BMC" has "$out" "boot device pxe (persistent, BIOS)"
+printf 'ipmi://admin:x@127.0.0.1:%s\nipmi://admin:y@127.0.0.1:%s\n' "$port" "$port" >"$work/dup.txt"
+out=$("$ingot" power --bmc-file "$work/dup.txt" status 2>&1); rc=$?
+check "fleet: duplicate BMC exits 2" [ $rc = 2 ]
+check "fleet: duplicate BMC names the lines" has "$out" "dup.txt:2: 127.0.0.1:$port is already on line 1"
+printf 'ipmi://admin:x@127.0.0.1:%s\nipmi://admin@127.0.0.1:1\n' "$port" >"$work/nopass.txt"
+out=$(env -u INGOT_BMC_PASSWORD "$ingot" power --bmc-file "$work/nopass.txt" status 2>&1); rc=$?
+check "fleet: missing password exits 2" [ $rc = 2 ]
+check "fleet: missing password names the line" has "$out" "nopass.txt:2:"
+out=$("$ingot" power --bmc "$bmc" --bmc-file "$work/rack.txt" status 2>&1); rc=$?
+check "--bmc with --bmc-file exits 2" [ $rc = 2 ]
+
 # Machine mode: each power-on starts machine.cmd with the boot device, detached, without
 # ipmi_sim's sockets; off stops it by PID.
 vport=$(bash "$harness/bmc-sim.sh" free-port)
