@@ -71,6 +71,7 @@ done
 for name in stor comp; do
   echo "e2e: ---- ingot node show $name ----"
   cat "$E2E_DIR/$name.show"
+  prov_timeline "$name"
 done
 ((failures == 0)) || prov_fail "$failures check(s) failed"
 echo "e2e: PASS provision: 2 nodes configured, disks verified, $(e2e_now)s"

@@ -23,6 +23,9 @@ prov_begin() {
     command -v "$tool" >/dev/null || e2e_die "$tool not found: run scripts/setup.sh"
   done
   e2e_require_ingot
+  # A missing capability fails loudly, naming what is missing.
+  "$INGOT_BIN" 2>&1 | grep -qE '^  node +' ||
+    e2e_die "MISSING: $INGOT_BIN has no 'node' command (the provisioner API of ingot serve is not wired in yet)"
   trap '_prov_exit $?' EXIT
 }
 
@@ -187,6 +190,7 @@ prov_fail() {
     prov_ingot node show "$name" >&2 2>&1 || true
     echo "----- BMC of $name: chassis.log -----" >&2
     tail -n 20 "${PROV_BMC_DIR[$name]}/chassis.log" >&2 2>/dev/null || true
+    prov_timeline "$name" >&2
   done
   e2e_fail "$@"
 }
@@ -223,4 +227,34 @@ for p in t.get("partitions", []):
   fi
   umount "$mnt"
   return $rc
+}
+
+# prov_timeline NAME: the machine's milestones on the run's clock, from its console (both power
+# cycles append to one log). Prints "power-on to callback: N s" last; PROV_P2C[NAME] gets N.
+declare -gA PROV_P2C=()
+prov_timeline() {
+  local name=$1 m label re t first="" last=""
+  local -a milestones=(
+    "power on (PXE):=== power on, boot device pxe"
+    "iPXE running:iPXE initialising devices"
+    "deploy ramdisk /init:ingot-ramdisk: loading drivers"
+    "ramdisk network up:ingot-ramdisk: network on"
+    "agent done:ingot-ramdisk: agent exited"
+    "power on (disk):=== power on, boot device (default|disk)"
+    "tiny first boot:ingot-tiny: first boot of"
+    "callback sent:INGOT-CALLBACK-OK"
+  )
+  echo "e2e: timeline of $name (${E2E_VM_FIRMWARE[$name]:-?}), seconds since the run began:"
+  for m in "${milestones[@]}"; do
+    label=${m%%:*}; re=${m#*:}
+    t=$(e2e_log_time "$name" "$re")
+    [[ -n $t ]] || continue
+    printf '  %8s  %s\n' "$t" "$label"
+    [[ -n $first ]] || first=$t
+    [[ $label != "callback sent" ]] || last=$t
+  done
+  if [[ -n $first && -n $last ]]; then
+    PROV_P2C[$name]=$(python3 -c "print(round($last - $first, 1))")
+    echo "  power-on to callback: ${PROV_P2C[$name]} s"
+  fi
 }
