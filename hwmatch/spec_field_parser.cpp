@@ -1,6 +1,8 @@
 #include "hwmatch/spec_field_parser.h"
 
 #include <array>
+#include <optional>
+#include <vector>
 
 namespace ingot::hwmatch {
 namespace {
@@ -18,6 +20,31 @@ bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <=
 bool is_ident(char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
 bool is_var_char(char c) { return is_ident(c) || c == '-' || c == '.'; }
 bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+// A quantified group that itself holds a quantifier, like (a+)+ or (\w*)*: std::regex
+// backtracks exponentially on such patterns, and fact values come from the machines, so one
+// crafted value could stall every match. Refused at load time; returns the offending offset.
+std::optional<std::size_t> nested_quantifier(std::string_view re) {
+  std::vector<bool> group_has_quantifier;
+  bool in_class = false;
+  for (std::size_t i = 0; i < re.size(); ++i) {
+    char c = re[i];
+    if (c == '\\') { ++i; continue; }
+    if (in_class) { in_class = c != ']'; continue; }
+    if (c == '[') { in_class = true; continue; }
+    bool quantifier = c == '*' || c == '+' || c == '{';
+    if (c == '(') group_has_quantifier.push_back(false);
+    else if (quantifier && !group_has_quantifier.empty()) group_has_quantifier.back() = true;
+    else if (c == ')' && !group_has_quantifier.empty()) {
+      bool inner = group_has_quantifier.back();
+      group_has_quantifier.pop_back();
+      if (!group_has_quantifier.empty() && inner) group_has_quantifier.back() = true;
+      char next = i + 1 < re.size() ? re[i + 1] : '\0';
+      if (inner && (next == '*' || next == '+' || next == '{')) return i + 1;
+    }
+  }
+  return std::nullopt;
+}
 
 struct Arg {
   bool is_call = false;
@@ -242,6 +269,10 @@ Result<Expr> FieldParser::build(std::string_view name, std::size_t name_at, std:
     if (auto r = no_calls(); !r) return fail(r.error());
     if (args[0].text.size() > kMaxRegexLength)
       return err(args[0].offset, "regexp: pattern longer than " + std::to_string(kMaxRegexLength) + " characters");
+    if (auto at = nested_quantifier(args[0].text))
+      return err(args[0].offset + (args[0].quoted ? 1 : 0) + *at,
+                 "regexp: a repeated group that itself repeats (like (a+)+) can take exponential time on a crafted "
+                 "value; rewrite it without the nested repetition");
     out->op = ExprOp::regexp;
     out->text = args[0].text;
     try {

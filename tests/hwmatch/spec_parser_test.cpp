@@ -89,6 +89,8 @@ TEST_CASE("quoting: spaces, parentheses, commas, escapes, both quote styles") {
   CHECK_FALSE(value_passes("regexp('^a{1,3}$')", "aaaa"));
   CHECK(value_passes("regexp('\\d+G')", "480G"));  // \d kept as written
   CHECK(value_passes("regexp(^(sd|vd)a$)", "vda"));  // balanced parentheses need no quotes
+  CHECK(value_passes("regexp('^(ab)+[(+]*(x{2})?$')", "abab((xx"));  // repetition, but not nested
+  CHECK(value_passes("regexp('\\(a+\\)+')", "(aa)"));  // escaped parentheses are not groups
   CHECK(value_passes("not('x y')", "x"));
   CHECK(value_passes("''", ""));
   Spec s = spec_of("'my class' \"a name\" key 'v 1' # trailing comment\n");
@@ -144,6 +146,8 @@ TEST_CASE("syntax errors name file, line, column and the fix") {
       {"disk $d size in(a, gt(1))\n", "t.spec:1:20: in takes values, not a test"},
       {"disk $d model regexp('[a-')\n", "t.spec:1:22: regexp: invalid regular expression '[a-'"},
       {"disk $d model regexp(a, b)\n", "t.spec:1:15: regexp takes 1 argument"},
+      {"disk $d model regexp(^(a+)+$)\n", "t.spec:1:27: regexp: a repeated group that itself repeats (like (a+)+)"},
+      {"disk $d model regexp('(x(\\w*))*')\n", "t.spec:1:31: regexp: a repeated group that itself repeats"},
       {"network $e ipv4 network(10.0.0.0/33)\n", "t.spec:1:25: network: prefix length '33' must be a number from 0 to 32"},
       {"network $e ipv6 network(fd00::/129)\n", "t.spec:1:25: network: prefix length '129' must be a number from 0 to 128"},
       {"network $e ipv4 network(10.0.0.1/24)\n",
