@@ -201,13 +201,15 @@ Result<ApplyStats> apply_manifest(const Manifest& m, ImageSource& src, const fs:
     std::vector<fs::path> extra;
     for (auto it = fs::recursive_directory_iterator(target, ec); !ec && it != fs::recursive_directory_iterator();
          it.increment(ec)) {
-      std::string rel = fs::relative(it->path(), target, ec).string();
+      // Lexical, never fs::relative: that resolves symlinks, so an image's "bin/cat -> /bin/busybox"
+      // would be named by where it points (on the host, even) and removed as an extra.
+      std::string rel = it->path().lexically_relative(target).string();
       if (wanted.count(rel)) continue;
       if (!keep.keeps(rel)) extra.push_back(it->path());
       if (it->is_directory() && !it->is_symlink()) it.disable_recursion_pending();
     }
     for (auto& p : extra) {
-      note('-', fs::relative(p, target, ec).string());
+      note('-', p.lexically_relative(target).string());
       ++stats.removed;
       if (!opt.dry_run) fs::remove_all(p, ec);
       if (ec) return fail(ec, "remove " + p.string());

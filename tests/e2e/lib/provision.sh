@@ -195,37 +195,21 @@ prov_fail() {
   e2e_fail "$@"
 }
 
-# prov_inspect_disk NAME MANIFEST: finds the deployed root filesystem on NAME's disks (the host
-# kernel here reads no partition tables: offsets come from `sfdisk -J`, mounted read-only by
-# loop offset) and checks it against the image manifest (lib/tree_vs_manifest.py). Sets
-# PROV_ROOT_HOSTNAME and PROV_ROOT_HANDOFF (handoff.json's text); returns 1 on any difference.
+# prov_inspect_disk NAME MANIFEST: the deployed root filesystem on NAME's disks against the image
+# manifest (lib/inspect_root.sh, in a private mount namespace). Sets PROV_ROOT_HOSTNAME and
+# PROV_ROOT_HANDOFF (handoff.json's text); returns 1 on any difference.
 prov_inspect_disk() {
-  local name=$1 manifest=$2 disk mnt=$E2E_DIR/mnt-$name start size rc=1 found=""
-  mkdir -p "$mnt"
-  for disk in "$E2E_DIR/$name.disk" "$E2E_DIR/$name.disk"[0-9]*; do
-    [[ -e $disk ]] || continue
-    while read -r start size; do
-      mount -o "loop,ro,offset=$start,sizelimit=$size" -t ext4 "$disk" "$mnt" 2>/dev/null || continue
-      if [[ -e $mnt/etc/ingot/handoff.json ]]; then found=$disk; break 2; fi
-      umount "$mnt"
-    done < <(sfdisk -J "$disk" 2>/dev/null | python3 -c '
-import json, sys
-t = json.load(sys.stdin)["partitiontable"]
-ss = t.get("sectorsize", 512)
-for p in t.get("partitions", []):
-    print(p["start"] * ss, p["size"] * ss)' 2>/dev/null)
-  done
-  [[ -n $found ]] || { echo "e2e: $name: no ext4 partition with /etc/ingot/handoff.json on its disks" >&2; return 1; }
-  echo "e2e: $name: root filesystem found on $(basename "$found")"
-  PROV_ROOT_HOSTNAME=$(cat "$mnt/etc/hostname" 2>/dev/null)
-  PROV_ROOT_HANDOFF=$(cat "$mnt/etc/ingot/handoff.json" 2>/dev/null)
-  if python3 "$E2E_LIB/tree_vs_manifest.py" "$manifest" "$mnt" >"$E2E_DIR/$name.tree-diff" 2>&1; then
-    rc=0
-  else
-    echo "e2e: $name: the deployed tree differs from the manifest:" >&2
-    head -n 40 "$E2E_DIR/$name.tree-diff" >&2
+  local name=$1 manifest=$2 out=$E2E_DIR/inspect-$1 rc=0
+  mkdir -p "$out"
+  unshare -m --propagation private bash "$E2E_LIB/inspect_root.sh" "$manifest" "$out" \
+    "$E2E_DIR/$name.disk" "$E2E_DIR/$name.disk"[0-9]* || rc=1
+  PROV_ROOT_HOSTNAME=$(cat "$out/hostname" 2>/dev/null || true)
+  PROV_ROOT_HANDOFF=$(cat "$out/handoff.json" 2>/dev/null || true)
+  [[ ! -s $out/disk ]] || echo "e2e: $name: root filesystem found on $(basename "$(cat "$out/disk")")"
+  if ((rc)); then
+    echo "e2e: $name: the deployed disk is not the image:" >&2
+    head -n 40 "$out/tree-diff" >&2
   fi
-  umount "$mnt"
   return $rc
 }
 

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# inspect_root.sh MANIFEST OUTDIR DISK...: finds the deployed root filesystem on DISKs (raw
+# images) and checks it against the image MANIFEST (tree_vs_manifest.py). Copies etc/hostname
+# and etc/ingot/handoff.json into OUTDIR, the differences into OUTDIR/tree-diff, and the disk it
+# used into OUTDIR/disk. The host kernel here reads no partition tables, so partitions are mounted
+# read-only by loop offset from `sfdisk -J`. Run it under `unshare -m --propagation private`: the
+# mount then exists only in that namespace, and no other process (an `ip netns exec` starting
+# meanwhile copies the mount table) can keep the filesystem busy after it ends.
+set -euo pipefail
+manifest=$1 out=$2
+shift 2
+here=$(cd "$(dirname "$0")" && pwd)
+mnt=$(mktemp -d)
+trap 'umount "$mnt" 2>/dev/null; rmdir "$mnt"' EXIT
+for disk in "$@"; do
+  while read -r start size; do
+    mount -o "loop,ro,noload,offset=$start,sizelimit=$size" -t ext4 "$disk" "$mnt" 2>/dev/null || continue
+    if [[ -e $mnt/etc/ingot/handoff.json ]]; then
+      echo "$disk" >"$out/disk"
+      cp "$mnt/etc/hostname" "$out/hostname" 2>/dev/null || true
+      cp "$mnt/etc/ingot/handoff.json" "$out/handoff.json"
+      python3 "$here/tree_vs_manifest.py" "$manifest" "$mnt" >"$out/tree-diff" 2>&1
+      exit $?
+    fi
+    umount "$mnt"
+  done < <(sfdisk -J "$disk" 2>/dev/null | python3 -c '
+import json, sys
+t = json.load(sys.stdin)["partitiontable"]
+ss = t.get("sectorsize", 512)
+for p in t.get("partitions", []):
+    print(p["start"] * ss, p["size"] * ss)' 2>/dev/null || true)
+done
+echo "no ext4 partition holding etc/ingot/handoff.json on: $*" >"$out/tree-diff"
+exit 1
