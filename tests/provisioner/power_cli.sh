@@ -7,8 +7,8 @@
 set -u
 ingot=${INGOT_BIN:?}
 harness=${INGOT_SOURCE_DIR:?}/tests/provisioner/bmc
+source "$INGOT_SOURCE_DIR/tests/provisioner/power_lib.sh"
 work=$(mktemp -d /tmp/ingot-power-cli.$$.XXXXXX)
-failures=0
 
 cleanup() {
   bash "$harness/bmc-sim.sh" stop "$work/bmc"
@@ -16,17 +16,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-check() {  # check NAME CONDITION-COMMAND...
-  local name=$1
-  shift
-  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; failures=$((failures + 1)); fi
-}
-has() { grep -qF -- "$2" <<<"$1"; }
-lacks() { ! grep -qF -- "$2" <<<"$1"; }
-# Gone or a zombie waiting for its reaper: either way no longer running.
-gone() { local st; st=$(cat "/proc/$1/stat" 2>/dev/null) || return 0; st=${st##*) }; [ "${st%% *}" = Z ]; }
-differs() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" != "$2" ]; }
 
 port=$(bash "$harness/bmc-sim.sh" free-port)
 pass='s3cr@t:/x'
@@ -144,5 +133,4 @@ kill "$pid2"  # the guest powers itself off: the BMC must read off
 sleep 0.3
 check "machine exit reads as off" [ "$("$ingot" power --bmc "$vm" status)" = off ]
 
-echo "$failures failure(s)"
-[ "$failures" = 0 ]
+finish

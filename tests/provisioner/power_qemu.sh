@@ -6,18 +6,10 @@
 set -u
 ingot=${INGOT_BIN:?}
 harness=${INGOT_SOURCE_DIR:?}/tests/provisioner/bmc
+source "$INGOT_SOURCE_DIR/tests/provisioner/power_lib.sh"
 command -v qemu-system-x86_64 >/dev/null || { echo "qemu-system-x86_64 missing (scripts/setup.sh installs it)"; exit 1; }
 work=$(mktemp -d /tmp/ingot-power-qemu.$$.XXXXXX)
 trap 'bash "$harness/bmc-sim.sh" stop "$work/bmc"; rm -rf "$work"' EXIT
-failures=0
-check() {
-  local name=$1
-  shift
-  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; failures=$((failures + 1)); fi
-}
-has() { grep -qF -- "$2" <<<"$1"; }
-gone() { local st; st=$(cat "/proc/$1/stat" 2>/dev/null) || return 0; st=${st##*) }; [ "${st%% *}" = Z ]; }
-differs() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" != "$2" ]; }
 # machine.pid is written just before bash execs machine.cmd (and that execs QEMU).
 cmdline_of() {
   for _ in $(seq 1 50); do
@@ -62,5 +54,4 @@ check "power off stopped QEMU" gone "${pid2:-0}"
 check "BMC reports off" [ "$("$ingot" power --bmc "$bmc" status)" = off ]
 
 [ "$failures" = 0 ] || { echo "--- chassis.log:"; cat "$work/bmc/chassis.log"; echo "--- ipmi_sim.log:"; tail -20 "$work/bmc/ipmi_sim.log"; }
-echo "$failures failure(s)"
-[ "$failures" = 0 ]
+finish
