@@ -18,17 +18,29 @@ Unexpected zstd_error(const char* what, std::size_t code) {
 
 }  // namespace
 
+// One compression context per thread, reused: creating one per object costs more than
+// compressing a typical small file.
+ZSTD_CCtx* thread_context() {
+  struct Owner {
+    ZSTD_CCtx* ctx = ZSTD_createCCtx();
+    ~Owner() { ZSTD_freeCCtx(ctx); }
+  };
+  thread_local Owner owner;
+  if (!owner.ctx) throw std::bad_alloc();
+  return owner.ctx;
+}
+
 struct ObjectEncoder::Impl {
   ByteSink sink;
   Sha256 hash;
-  ZSTD_CCtx* ctx = ZSTD_createCCtx();
+  ZSTD_CCtx* ctx = thread_context();
   std::vector<std::uint8_t> out = std::vector<std::uint8_t>(ZSTD_CStreamOutSize());
 
-  explicit Impl(ByteSink s) : sink(std::move(s)) {
-    if (!ctx) throw std::bad_alloc();
+  Impl(ByteSink s, std::optional<std::uint64_t> size_hint) : sink(std::move(s)) {
+    ZSTD_CCtx_reset(ctx, ZSTD_reset_session_and_parameters);
     ZSTD_CCtx_setParameter(ctx, ZSTD_c_compressionLevel, kObjectCompressionLevel);
+    if (size_hint) ZSTD_CCtx_setPledgedSrcSize(ctx, *size_hint);
   }
-  ~Impl() { ZSTD_freeCCtx(ctx); }
 
   Result<bool> pump(ZSTD_inBuffer& in, ZSTD_EndDirective mode) {
     ZSTD_outBuffer o{out.data(), out.size(), 0};
@@ -40,7 +52,8 @@ struct ObjectEncoder::Impl {
   }
 };
 
-ObjectEncoder::ObjectEncoder(ByteSink sink) : impl_(std::make_unique<Impl>(std::move(sink))) {}
+ObjectEncoder::ObjectEncoder(ByteSink sink, std::optional<std::uint64_t> size_hint)
+    : impl_(std::make_unique<Impl>(std::move(sink), size_hint)) {}
 ObjectEncoder::~ObjectEncoder() = default;
 
 Result<void> ObjectEncoder::update(std::span<const std::uint8_t> data) {

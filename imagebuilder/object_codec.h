@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,7 +27,10 @@ using ByteSink = std::function<Result<void>(std::span<const std::uint8_t>)>;
 
 class ObjectEncoder {
  public:
-  explicit ObjectEncoder(ByteSink sink);
+  // At most one live encoder per thread (they share a thread-local zstd context).
+  // size_hint: the content's size when known; zstd then sizes its window to it, which makes
+  // the many small files of an OS tree several times cheaper to compress.
+  explicit ObjectEncoder(ByteSink sink, std::optional<std::uint64_t> size_hint = std::nullopt);
   ~ObjectEncoder();
   ObjectEncoder(const ObjectEncoder&) = delete;
   ObjectEncoder& operator=(const ObjectEncoder&) = delete;

@@ -97,6 +97,8 @@ Result<PutResult> ObjectStore::put_fd(int fd, const fs::path& name) const {
     ::unlink(tmp.c_str());
     return fail(std::move(e));
   };
+  // No size hint: a content-size field in the frame header adds bits a flip can change
+  // without changing the content, and verify must catch every flipped byte it can.
   ObjectEncoder enc([&](std::span<const std::uint8_t> b) {
     res.stored_size += b.size();
     return write_all(out->get(), b.data(), b.size(), tmp);
@@ -109,9 +111,11 @@ Result<PutResult> ObjectStore::put_fd(int fd, const fs::path& name) const {
   ::fchmod(out->get(), 0444);
   out->reset();
   auto dest = object_path(res.digest);
-  std::error_code ec;
-  fs::create_directories(dest.parent_path(), ec);
-  if (::rename(tmp.c_str(), dest.c_str()) != 0) return drop(errno_error("cannot rename object into", dest).error);
+  if (::rename(tmp.c_str(), dest.c_str()) != 0) {
+    std::error_code ec;  // the fan-out directory is made on first use
+    fs::create_directories(dest.parent_path(), ec);
+    if (::rename(tmp.c_str(), dest.c_str()) != 0) return drop(errno_error("cannot rename object into", dest).error);
+  }
   res.added = true;
   return res;
 }
