@@ -9,6 +9,7 @@
 #include "common/cli.h"
 #include "common/log.h"
 #include "provisioner/cli/ingot/serve_options.h"
+#include "provisioner/server/provisioner.h"
 #include "pxe/static_policy.h"
 
 namespace ingot::serve {
@@ -17,7 +18,7 @@ namespace {
 const std::vector<std::string> kValueFlags = {
     "config", "listen", "interface", "advertise", "dhcp", "dhcp-range", "dhcp-netmask", "dhcp-router",
     "dhcp-dns", "dhcp-lease-seconds", "dhcp-reservations", "dhcp-port", "tftp-root", "tftp-port", "http-root", "http-port",
-    "boot-policy", "state-dir", "log-level"};
+    "boot-policy", "state-dir", "log-level", "roles"};
 
 Result<std::uint16_t> parse_port(const std::string& flag, const std::string& v) {
   try {
@@ -92,6 +93,7 @@ Result<Options> options_from(const std::map<std::string, std::string>& v) {
   }
   if (auto s = get("boot-policy")) o.boot_policy = *s;
   if (auto s = get("state-dir")) o.state_dir = *s;
+  if (auto s = get("roles")) o.roles_dir = *s;
   if (auto s = get("log-level")) {
     log::Level l;
     if (!log::parse_level(*s, l)) return fail("--log-level: '" + *s + "' is not debug, info, warn or error");
@@ -116,22 +118,37 @@ int run(const cli::Args& args) {
     std::cerr << "ingot serve: " << opts.error().message() << "\n";
     return 2;
   }
-  pxe::StaticPolicy policy;
+  pxe::StaticPolicy static_policy;
+  pxe::BootPolicy* policy = &static_policy;
   if (!opts->boot_policy.empty()) {
+    if (!opts->roles_dir.empty()) {
+      std::cerr << "ingot serve: give --boot-policy (static boot plane) or --roles (provisioner), not both\n";
+      return 2;
+    }
     auto p = pxe::StaticPolicy::load(opts->boot_policy);
     if (!p) {
       std::cerr << "ingot serve: boot policy: " << p.error().message() << "\n";
       return 2;
     }
-    policy = std::move(*p);
+    static_policy = std::move(*p);
   }
 
   asio::io_context io;
+  std::unique_ptr<server::Provisioner> provisioner;
+  if (!opts->roles_dir.empty()) {
+    auto p = start_provisioner(io, *opts);
+    if (!p) {
+      std::cerr << "ingot serve: " << p.error().message() << "\n";
+      return 1;
+    }
+    provisioner = std::move(*p);
+    policy = &provisioner->boot_policy();
+  }
   std::vector<ServicePtr> services;
   for (auto start : {+[](asio::io_context& io, const Options& o, pxe::BootPolicy& p) { return start_dhcp(io, o, p); },
                      +[](asio::io_context& io, const Options& o, pxe::BootPolicy&) { return start_tftp(io, o); },
                      +[](asio::io_context& io, const Options& o, pxe::BootPolicy& p) { return start_http(io, o, p); }}) {
-    auto s = start(io, *opts, policy);
+    auto s = start(io, *opts, *policy);
     if (!s) {
       std::cerr << "ingot serve: " << s.error().message() << "\n";
       return 1;
@@ -155,4 +172,4 @@ int run(const cli::Args& args) {
 }  // namespace
 }  // namespace ingot::serve
 
-INGOT_COMMAND("serve", "run the server: boot plane (DHCP, TFTP, HTTP)", ingot::serve::run);
+INGOT_COMMAND("serve", "run the server: boot plane (DHCP, TFTP, HTTP) and, with --roles, the provisioner", ingot::serve::run);

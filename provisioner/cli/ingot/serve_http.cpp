@@ -31,6 +31,7 @@ Result<ServicePtr> start_http(asio::io_context& io, const Options& o, pxe::BootP
   }
   pxe::HttpRouter router;
   pxe::mount_boot_routes(router, policy, std::move(root));
+  if (o.extra_routes) o.extra_routes(router);
   pxe::HttpServerSettings settings;
   settings.address = o.listen;
   settings.port = o.http_port;

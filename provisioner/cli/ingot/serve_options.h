@@ -5,12 +5,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "common/asio.h"
 #include "common/result.h"
 #include "pxe/boot_policy.h"
+#include "pxe/http_router.h"
 
 namespace ingot::serve {
 
@@ -32,6 +34,9 @@ struct Options {
   std::uint16_t http_port = 8080;
   std::filesystem::path boot_policy;  // static policy JSON; empty: every machine stays silent
   std::filesystem::path state_dir = "/var/lib/ingot";
+  std::filesystem::path roles_dir;  // provisioner mode: roles to match machines against
+  // Routes other parts of the server (API, image store) mount on the one HTTP server.
+  std::function<void(pxe::HttpRouter&)> extra_routes;
 };
 
 // A running part of the server; destroying it stops it.
@@ -46,5 +51,17 @@ using ServicePtr = std::unique_ptr<Service>;
 Result<ServicePtr> start_dhcp(asio::io_context& io, const Options& o, pxe::BootPolicy& policy);
 Result<ServicePtr> start_tftp(asio::io_context& io, const Options& o);
 Result<ServicePtr> start_http(asio::io_context& io, const Options& o, pxe::BootPolicy& policy);
+
+}  // namespace ingot::serve
+
+namespace ingot::server {
+class Provisioner;
+}
+
+namespace ingot::serve {
+
+// Provisioner mode (--roles): opens the state directory and sets o.extra_routes to the API,
+// the image store and the deploy ramdisk. The caller keeps the result alive while serving.
+Result<std::unique_ptr<server::Provisioner>> start_provisioner(asio::io_context& io, Options& o);
 
 }  // namespace ingot::serve

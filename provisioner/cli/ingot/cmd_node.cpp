@@ -1,0 +1,285 @@
+// `ingot node ...` and `ingot role list`: the operator's view of the fleet through the REST API.
+// The server is found from INGOT_URL and INGOT_TOKEN (or --url/--token), as OpenStack clients
+// use OS_*; output is a table, or JSON with --json.
+#include <chrono>
+#include <cstdlib>
+#include <iomanip>
+#include <iostream>
+#include <thread>
+
+#include "common/cli.h"
+#include "provisioner/agent/server_client.h"
+
+namespace {
+using nlohmann::json;
+using ingot::cli::Args;
+using ingot::cli::Flags;
+
+struct Conn {
+  std::unique_ptr<ingot::agent::ServerClient> client;
+  bool json_out = false;
+};
+
+std::optional<Conn> connect(const Flags& f, const char* cmd) {
+  if (!f.ok()) {
+    std::cerr << "ingot " << cmd << ": " << f.error() << "\n";
+    return std::nullopt;
+  }
+  const char* env_url = std::getenv("INGOT_URL");
+  const char* env_token = std::getenv("INGOT_TOKEN");
+  std::string url = f.get_or("url", env_url ? env_url : "http://127.0.0.1:8080");
+  std::string token = f.get_or("token", env_token ? env_token : "");
+  if (token.empty()) {
+    std::cerr << "ingot " << cmd << ": no token: set INGOT_TOKEN (see <state-dir>/admin.token) or pass --token\n";
+    return std::nullopt;
+  }
+  ingot::agent::RetryPolicy quick;
+  quick.give_up_after = std::chrono::seconds(3);
+  quick.request_timeout = std::chrono::seconds(120);
+  return Conn{std::make_unique<ingot::agent::ServerClient>(url, token, quick), f.has("json")};
+}
+
+std::string cell(const json& j, const char* key) {
+  if (!j.contains(key) || j[key].is_null()) return "-";
+  return j[key].is_string() ? j[key].get<std::string>() : j[key].dump();
+}
+
+void print_table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> w(head.size());
+  for (std::size_t i = 0; i < head.size(); ++i) w[i] = head[i].size();
+  for (auto& r : rows)
+    for (std::size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], r[i].size());
+  auto line = [&](const std::vector<std::string>& r) {
+    for (std::size_t i = 0; i < r.size(); ++i) std::cout << std::left << std::setw(static_cast<int>(w[i] + 2)) << r[i];
+    std::cout << "\n";
+  };
+  line(head);
+  for (auto& r : rows) line(r);
+}
+
+int report(const ingot::Result<json>& r, const char* cmd) {
+  if (!r) {
+    std::cerr << "ingot " << cmd << ": " << r.error().message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+std::string time_of(std::int64_t ms) {
+  std::time_t t = ms / 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
+  return std::string(buf) + "." + std::to_string(ms % 1000 / 100);
+}
+
+void print_event(const json& e) {
+  std::cout << time_of(e.value("ts_ms", 0LL)) << "  " << std::left << std::setw(14) << e.value("node", "") << std::setw(11)
+            << e.value("phase", "") << std::setw(9) << e.value("kind", "") << e.value("message", "") << "\n";
+}
+
+const std::vector<std::string> kConnFlags = {"url", "token"};
+std::vector<std::string> with_conn(std::vector<std::string> v) {
+  v.insert(v.end(), kConnFlags.begin(), kConnFlags.end());
+  return v;
+}
+
+int node_list(const Args& a) {
+  Flags f(a, with_conn({}), {"json"});
+  auto c = connect(f, "node list");
+  if (!c) return 2;
+  auto r = c->client->get_json("/api/v1/nodes");
+  if (report(r, "node list")) return 1;
+  if (c->json_out) {
+    std::cout << r->dump(2) << "\n";
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (auto& n : *r) {
+    std::string host = n["allocation"].contains("hostname") ? cell(n["allocation"], "hostname") : "-";
+    rows.push_back({cell(n, "name"), cell(n, "state"), cell(n, "phase"), n["role"].get<std::string>().empty() ? "-" : cell(n, "role"),
+                    host, cell(n, "mac"), cell(n, "bmc")});
+  }
+  print_table({"NAME", "STATE", "PHASE", "ROLE", "HOSTNAME", "MAC", "BMC"}, rows);
+  return 0;
+}
+
+int node_show(const Args& a) {
+  Flags f(a, with_conn({}), {"json"});
+  auto c = connect(f, "node show");
+  if (!c) return 2;
+  if (f.positional().size() != 1) {
+    std::cerr << "usage: ingot node show NAME [--json]\n";
+    return 2;
+  }
+  auto r = c->client->get_json("/api/v1/nodes/" + f.positional()[0]);
+  if (report(r, "node show")) return 1;
+  if (c->json_out) {
+    std::cout << r->dump(2) << "\n";
+    return 0;
+  }
+  const json& n = *r;
+  std::cout << "name:       " << cell(n, "name") << "\nstate:      " << cell(n, "state") << " (phase "
+            << cell(n, "phase") << ")\n";
+  if (n.contains("failure")) std::cout << "failure:    " << n["failure"].get<std::string>() << "\n";
+  std::cout << "role:       " << cell(n, "role") << "\nallocation: " << n["allocation"].dump() << "\nvariables:  "
+            << n["variables"].dump() << "\nmac:        " << cell(n, "mac") << "\nbmc:        " << cell(n, "bmc")
+            << "\nfacts:      " << n["facts"].size() << " tuples\n\ntimeline:\n";
+  std::int64_t start = 0;
+  for (auto& e : n["timeline"]) {
+    std::int64_t ts = e.value("ts_ms", 0LL);
+    if (!start) start = ts;
+    std::cout << "  +" << std::right << std::fixed << std::setprecision(1) << std::setw(7) << (ts - start) / 1000.0 << "s  "
+              << std::left << std::setw(11) << e.value("phase", "") << std::setw(9) << e.value("kind", "")
+              << e.value("message", "") << "\n";
+  }
+  return 0;
+}
+
+int node_add(const Args& a) {
+  Flags f(a, with_conn({"bmc", "mac"}), {"json"});
+  auto c = connect(f, "node add");
+  if (!c) return 2;
+  if (f.positional().size() != 1) {
+    std::cerr << "usage: ingot node add NAME [--bmc ipmi://USER:PASS@HOST[:PORT]] [--mac MAC]\n";
+    return 2;
+  }
+  json body = {{"name", f.positional()[0]}};
+  if (auto m = f.get("mac")) body["mac"] = *m;
+  if (auto b = f.get("bmc")) body["bmc"] = *b;
+  auto r = c->client->post_json("/api/v1/nodes", body);
+  if (report(r, "node add")) return 1;
+  if (c->json_out) std::cout << r->dump(2) << "\n";
+  else std::cout << "enrolled " << cell(*r, "name") << "\n";
+  return 0;
+}
+
+int follow(ingot::agent::ServerClient& client, const std::string& name, int timeout_s) {
+  std::int64_t after = 0;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  if (auto all = client.get_json("/api/v1/events"); all && !all->empty()) after = all->back().value("id", 0LL);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto evs = client.get_json("/api/v1/events?after=" + std::to_string(after));
+    if (evs) {
+      for (auto& e : *evs) {
+        after = e.value("id", after);
+        if (e.value("node", "") == name) print_event(e);
+      }
+    }
+    auto n = client.get_json("/api/v1/nodes/" + name);
+    if (n) {
+      std::string st = n->value("state", "");
+      if (st == "configured") return 0;
+      if (st == "failed") {
+        std::cerr << "ingot: " << name << " failed in " << n->value("phase", "") << ": " << n->value("failure", "") << "\n";
+        return 1;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  std::cerr << "ingot: gave up following " << name << " after " << timeout_s << " s\n";
+  return 1;
+}
+
+int node_deploy(const Args& a) {
+  Flags f(a, with_conn({"timeout"}), {"json", "follow"});
+  auto c = connect(f, "node deploy");
+  if (!c) return 2;
+  if (f.positional().empty()) {
+    std::cerr << "usage: ingot node deploy NAME... [--follow [--timeout S]]\n";
+    return 2;
+  }
+  int rc = 0;
+  for (auto& name : f.positional()) {
+    auto r = c->client->post_json("/api/v1/nodes/" + name + "/deploy", json::object());
+    if (report(r, "node deploy")) {
+      rc = 1;
+      continue;
+    }
+    std::cout << "deploying " << name << " (" << cell(*r, "state") << ")\n";
+  }
+  if (rc == 0 && f.has("follow") && f.positional().size() == 1)
+    rc = follow(*c->client, f.positional()[0], std::stoi(f.get_or("timeout", "900")));
+  return rc;
+}
+
+int node_power(const Args& a) {
+  Flags f(a, with_conn({}), {"json"});
+  auto c = connect(f, "node power");
+  if (!c) return 2;
+  if (f.positional().size() != 2) {
+    std::cerr << "usage: ingot node power NAME on|off|cycle|reset|soft|status\n";
+    return 2;
+  }
+  auto r = c->client->post_json("/api/v1/nodes/" + f.positional()[0] + "/power", {{"action", f.positional()[1]}});
+  if (report(r, "node power")) return 1;
+  if (r->contains("error")) {
+    std::cerr << "ingot node power: " << (*r)["error"].get<std::string>() << "\n";
+    return 1;
+  }
+  if (c->json_out) std::cout << r->dump(2) << "\n";
+  else std::cout << f.positional()[0] << ": power " << cell(*r, "power") << "\n";
+  return 0;
+}
+
+int node_simple(const Args& a, const char* action) {
+  Flags f(a, with_conn({}), {"json"});
+  auto c = connect(f, action);
+  if (!c) return 2;
+  if (f.positional().size() != 1) {
+    std::cerr << "usage: ingot node " << action << " NAME\n";
+    return 2;
+  }
+  auto r = c->client->post_json("/api/v1/nodes/" + f.positional()[0] + "/" + action, json::object());
+  if (report(r, action)) return 1;
+  std::cout << f.positional()[0] << ": " << cell(*r, "state") << "\n";
+  return 0;
+}
+
+int node_events(const Args& a) {
+  Flags f(a, with_conn({"after"}), {"json", "follow"});
+  auto c = connect(f, "node events");
+  if (!c) return 2;
+  std::string only = f.positional().empty() ? "" : f.positional()[0];
+  std::int64_t after = std::stoll(f.get_or("after", "0"));
+  do {
+    auto evs = c->client->get_json("/api/v1/events?after=" + std::to_string(after));
+    if (report(evs, "node events")) return 1;
+    for (auto& e : *evs) {
+      after = e.value("id", after);
+      if (!only.empty() && e.value("node", "") != only) continue;
+      if (c->json_out) std::cout << e.dump() << "\n";
+      else print_event(e);
+    }
+    if (f.has("follow")) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  } while (f.has("follow"));
+  return 0;
+}
+
+int role_list(const Args& a) {
+  Flags f(a, with_conn({}), {"json"});
+  auto c = connect(f, "role list");
+  if (!c) return 2;
+  auto r = c->client->get_json("/api/v1/roles");
+  if (report(r, "role list")) return 1;
+  if (c->json_out) {
+    std::cout << r->dump(2) << "\n";
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (auto& x : *r) rows.push_back({cell(x, "name"), cell(x, "count"), x["image"].get<std::string>().empty() ? "-" : cell(x, "image")});
+  print_table({"ROLE", "COUNT", "IMAGE"}, rows);
+  return 0;
+}
+
+}  // namespace
+
+INGOT_COMMAND("node list", "list nodes (state, phase, role, hostname)", node_list);
+INGOT_COMMAND("node show", "show a node: facts, role, allocation, per-phase timeline", node_show);
+INGOT_COMMAND("node add", "enrol a node: NAME --bmc ipmi://USER:PASS@HOST[:PORT] [--mac MAC]", node_add);
+INGOT_COMMAND("node deploy", "deploy nodes (PXE + power on through the BMC); --follow shows progress", node_deploy);
+INGOT_COMMAND("node power", "power a node: NAME on|off|cycle|reset|soft|status", node_power);
+INGOT_COMMAND("node retire", "retire a node", [](const Args& a) { return node_simple(a, "retire"); });
+INGOT_COMMAND("node events", "print the event log (all nodes or one), --follow to stream", node_events);
+INGOT_COMMAND("role list", "list roles in selection order", role_list);

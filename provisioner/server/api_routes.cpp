@@ -1,0 +1,213 @@
+#include "provisioner/server/api_routes.h"
+
+#include "common/log.h"
+#include "provisioner/inventory/token.h"
+
+namespace ingot::server {
+namespace {
+using inventory::Node;
+using nlohmann::json;
+using pxe::HttpRequest;
+using pxe::HttpResponse;
+
+HttpResponse json_response(int status, const json& j) {
+  return HttpResponse::text(status, j.dump() + "\n", "application/json");
+}
+HttpResponse error_response(int status, const std::string& msg) { return json_response(status, json{{"error", msg}}); }
+
+template <typename T>
+HttpResponse from(const ApiResult<T>& r, int ok_status = 200) {
+  if (auto* e = std::get_if<ApiError>(&r)) return error_response(e->status, e->message);
+  if constexpr (std::is_same_v<T, Node>) return json_response(ok_status, inventory::to_json(std::get<T>(r)));
+  else return json_response(ok_status, std::get<T>(r));
+}
+
+std::string bearer(const HttpRequest& req) {
+  std::string_view h = req.header("Authorization");
+  if (h.size() > 7 && pxe::iequals(h.substr(0, 7), "Bearer ")) return std::string(h.substr(7));
+  return {};
+}
+
+// nullopt: authorised; otherwise the response to send.
+std::optional<HttpResponse> require_admin(const HttpRequest& req, const Provisioner& p) {
+  std::string t = bearer(req);
+  if (t.empty()) return error_response(401, "missing bearer token (INGOT_TOKEN)").header("WWW-Authenticate", "Bearer");
+  if (!inventory::same_secret(inventory::sha256_hex(t), inventory::sha256_hex(p.config().admin_token)))
+    return error_response(403, "this token may not use the operator API");
+  return std::nullopt;
+}
+
+std::variant<Node, HttpResponse> require_agent(const HttpRequest& req, Provisioner& p) {
+  std::string t = bearer(req);
+  if (t.empty()) return error_response(401, "missing node token").header("WWW-Authenticate", "Bearer");
+  auto n = p.inventory().node_for_token(t);
+  if (!n) return error_response(500, n.error().message());
+  if (!n->has_value()) return error_response(403, "unknown or superseded node token");
+  return **n;
+}
+
+std::optional<json> body_json(const HttpRequest& req) {
+  if (req.body.empty()) return json::object();
+  auto j = json::parse(req.body, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
+// "/api/v1/nodes/NAME/deploy" → {"NAME", "deploy"}; "/api/v1/nodes/NAME" → {"NAME", ""}.
+std::pair<std::string, std::string> node_path(const std::string& path) {
+  std::string rest = path.substr(std::string("/api/v1/nodes/").size());
+  auto slash = rest.find('/');
+  if (slash == std::string::npos) return {rest, ""};
+  return {rest.substr(0, slash), rest.substr(slash + 1)};
+}
+
+std::int64_t param_int(const HttpRequest& req, std::string_view name) {
+  auto v = req.param(name);
+  if (!v) return 0;
+  try {
+    return std::stoll(std::string(*v));
+  } catch (...) {
+    return 0;
+  }
+}
+
+HttpResponse show_node(Provisioner& p, const Node& n) {
+  json j = inventory::to_json(n);
+  auto facts = json::parse(n.facts_json, nullptr, false);
+  j["facts"] = facts.is_discarded() ? json::array() : facts;
+  json timeline = json::array();
+  if (auto evs = p.inventory().events(n.id, 0, 10000))
+    for (auto& e : *evs) timeline.push_back(inventory::to_json(e));
+  j["timeline"] = timeline;
+  return json_response(200, j);
+}
+
+HttpResponse events_stream(Provisioner& p, const HttpRequest& req) {
+  std::int64_t after = param_int(req, "after");
+  std::string node_name(req.param("node").value_or(""));
+  std::int64_t node_id = 0;
+  if (!node_name.empty()) {
+    auto n = p.inventory().find_by_name(node_name);
+    if (!n || !n->has_value()) return error_response(404, "no node named '" + node_name + "'");
+    node_id = (*n)->id;
+  }
+  HttpResponse r;
+  r.headers = {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-store"}};
+  r.note = "event stream";
+  r.body = pxe::StreamBody([&p, after, node_id](pxe::HttpStreamWriter& w) mutable -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    asio::steady_timer timer(ex);
+    if (!co_await w.write(": ingot events\n\n")) co_return;
+    for (int idle = 0;;) {
+      auto evs = p.inventory().events(node_id, after, 500);
+      if (evs && !evs->empty()) {
+        std::string chunk;
+        for (auto& e : *evs) {
+          chunk += "id: " + std::to_string(e.id) + "\nevent: " + e.kind + "\ndata: " + inventory::to_json(e).dump() + "\n\n";
+          after = e.id;
+        }
+        if (!co_await w.write(chunk)) co_return;
+        idle = 0;
+      } else if (++idle >= 60) {  // a comment every ~15 s keeps proxies from closing the stream
+        if (!co_await w.write(": keepalive\n\n")) co_return;
+        idle = 0;
+      }
+      timer.expires_after(std::chrono::milliseconds(250));
+      co_await timer.async_wait(asio::use_awaitable);
+    }
+  });
+  return r;
+}
+
+}  // namespace
+
+void mount_api(pxe::HttpRouter& router, Provisioner& p) {
+  router.add("GET", "/api/v1/nodes", [&p](const HttpRequest& req) {
+    if (auto deny = require_admin(req, p)) return std::move(*deny);
+    auto nodes = p.inventory().list();
+    if (!nodes) return error_response(500, nodes.error().message());
+    json out = json::array();
+    for (auto& n : *nodes) out.push_back(inventory::to_json(n));
+    return json_response(200, out);
+  });
+  router.add("POST", "/api/v1/nodes", [&p](const HttpRequest& req) {
+    if (auto deny = require_admin(req, p)) return std::move(*deny);
+    auto body = body_json(req);
+    if (!body) return error_response(400, "body is not JSON");
+    return from(p.enrol(*body), 201);
+  });
+  auto node_get = [&p](const HttpRequest& req) {
+    if (auto deny = require_admin(req, p)) return std::move(*deny);
+    auto [name, action] = node_path(req.path);
+    if (!action.empty()) return error_response(404, "no such resource");
+    auto n = p.node(name);
+    if (auto* e = std::get_if<ApiError>(&n)) return error_response(e->status, e->message);
+    return show_node(p, std::get<Node>(n));
+  };
+  router.add("GET", "/api/v1/nodes/", node_get);
+  router.add("POST", "/api/v1/nodes/", [&p](const HttpRequest& req) {
+    if (auto deny = require_admin(req, p)) return std::move(*deny);
+    auto [name, action] = node_path(req.path);
+    if (action == "deploy") return from(p.request_deploy(name));
+    if (action == "retire") return from(p.retire(name));
+    if (action != "power") return error_response(404, "unknown action '" + action + "' (deploy, power, retire)");
+    auto body = body_json(req);
+    if (!body || !body->is_object() || !(*body)["action"].is_string())
+      return error_response(400, "expected {\"action\": \"on|off|cycle|reset|soft|status\"}");
+    std::string what = (*body)["action"].get<std::string>();
+    HttpResponse r;
+    r.headers = {{"Content-Type", "application/json"}};
+    r.note = "power " + what;
+    // The BMC call runs on the power workers; this stream answers when it completes.
+    r.body = pxe::StreamBody([&p, name = name, what](pxe::HttpStreamWriter& w) -> asio::awaitable<void> {
+      auto result = co_await p.power(name, what);
+      json out = std::holds_alternative<ApiError>(result) ? json{{"error", std::get<ApiError>(result).message}}
+                                                          : std::get<json>(result);
+      co_await w.write(out.dump() + "\n");
+    });
+    return r;
+  });
+  router.add("GET", "/api/v1/roles", [&p](const HttpRequest& req) {
+    if (auto deny = require_admin(req, p)) return std::move(*deny);
+    json out = json::array();
+    for (auto& r : p.roles())
+      out.push_back({{"name", r.name}, {"count", hwmatch::count_text(r.count)}, {"image", p.role_deploy(r.name).image}});
+    return json_response(200, out);
+  });
+  router.add("GET", "/api/v1/events", [&p](const HttpRequest& req) {
+    if (auto deny = require_admin(req, p)) return std::move(*deny);
+    auto evs = p.inventory().events(0, param_int(req, "after"), 1000);
+    if (!evs) return error_response(500, evs.error().message());
+    json out = json::array();
+    for (auto& e : *evs) out.push_back(inventory::to_json(e));
+    return json_response(200, out);
+  });
+  router.add("GET", "/api/v1/events/stream", [&p](const HttpRequest& req) {
+    if (auto deny = require_admin(req, p)) return std::move(*deny);
+    return events_stream(p, req);
+  });
+
+  auto agent = [&p](auto fn) {
+    return [&p, fn](const HttpRequest& req) {
+      auto who = require_agent(req, p);
+      if (auto* deny = std::get_if<HttpResponse>(&who)) return std::move(*deny);
+      auto body = body_json(req);
+      if (!body) return error_response(400, "body is not JSON");
+      return fn(std::get<Node>(who), *body, req);
+    };
+  };
+  router.add("POST", "/api/v1/agent/facts", agent([&p](const Node& n, const json& b, const HttpRequest&) {
+               return from(p.agent_facts(n, b));
+             }));
+  router.add("POST", "/api/v1/agent/report", agent([&p](const Node& n, const json& b, const HttpRequest&) {
+               return from(p.agent_report(n, b));
+             }));
+  router.add("POST", "/api/v1/agent/callback", agent([&p](const Node& n, const json& b, const HttpRequest&) {
+               return from(p.agent_callback(n, b));
+             }));
+  router.add("GET", "/api/v1/agent/config", agent([&p](const Node& n, const json&, const HttpRequest& req) {
+               return from(p.agent_config(n, bearer(req)));
+             }));
+}
+
+}  // namespace ingot::server

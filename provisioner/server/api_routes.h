@@ -1,0 +1,30 @@
+// The REST API under /api/v1 and the image store under /images/v1, mounted on the one HTTP
+// server. Operators authenticate with the admin token; agents with their node's token, which
+// opens only that node's agent endpoints. Bodies are JSON both ways; errors are
+// {"error": "..."} with a status that says whose fault it is.
+//
+//   GET    /api/v1/nodes                     list
+//   POST   /api/v1/nodes                     enrol {name, mac?, bmc: "ipmi://user:pass@host:port"?}
+//   GET    /api/v1/nodes/NAME                show, with facts and timeline
+//   POST   /api/v1/nodes/NAME/deploy         deploy (PXE + power on through the BMC)
+//   POST   /api/v1/nodes/NAME/power          {"action": "on|off|cycle|reset|soft|status"}
+//   POST   /api/v1/nodes/NAME/retire
+//   GET    /api/v1/roles                     roles in selection order
+//   GET    /api/v1/events?after=ID&node=N    event log; /api/v1/events/stream: Server-Sent Events
+//   POST   /api/v1/agent/facts|report|callback, GET /api/v1/agent/config    (node token)
+//   GET    /images/v1/ROLE@VERSION/manifest.json|manifest.sig, /images/v1/objects/SHA256,
+//          /images/v1/key.pub            (content-addressed, cacheable; versions are immutable)
+#pragma once
+
+#include <filesystem>
+
+#include "provisioner/server/provisioner.h"
+#include "pxe/http_router.h"
+
+namespace ingot::server {
+
+void mount_api(pxe::HttpRouter& router, Provisioner& p);
+void mount_images(pxe::HttpRouter& router, const std::filesystem::path& store_root,
+                  const std::filesystem::path& public_key);
+
+}  // namespace ingot::server
