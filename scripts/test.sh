@@ -8,4 +8,5 @@ bash scripts/setup.sh
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j"$(nproc)"
 cd build/ci
-exec ctest --output-on-failure --timeout 900 "$@"
+# Two at a time: tests that need the whole machine (QEMU) are RUN_SERIAL.
+exec ctest --output-on-failure --timeout 900 -j2 "$@"
