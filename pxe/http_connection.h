@@ -15,8 +15,8 @@ namespace ingot::pxe {
 // sendfile(2)/pread(2) at most this much per call, and yield to other connections after
 // kYieldBytes: on loopback a socket never blocks, and one big download must not starve the
 // loop (scripts for other machines are answered in between).
-inline constexpr std::size_t kFileChunk = 1024 * 1024;
-inline constexpr std::size_t kYieldBytes = 4 * 1024 * 1024;
+inline constexpr std::size_t kFileChunk = 4 * 1024 * 1024;
+inline constexpr std::size_t kYieldBytes = 16 * 1024 * 1024;
 
 struct HttpConnection {
   using clock = std::chrono::steady_clock;
