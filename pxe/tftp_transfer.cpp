@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -30,11 +31,11 @@ void Transfer::begin() {
   chunk_ = std::make_unique<std::uint8_t[]>(chunk_cap_);
   boost::system::error_code ec;
   s_.socket.non_blocking(true, ec);
-  receive();
+  wait_readable();
   if (!s_.negotiated.oack.empty()) {
     oack_ = encode(Oack{s_.negotiated.oack});
     oack_pending_ = true;
-    send(asio::buffer(oack_));
+    send_oack();
   } else {
     pump();
   }
@@ -42,29 +43,48 @@ void Transfer::begin() {
   arm_timer();
 }
 
-void Transfer::receive() {
-  s_.socket.async_receive(asio::buffer(rx_), [self = shared_from_this()](const boost::system::error_code& ec,
-                                                                          std::size_t n) { self->on_receive(ec, n); });
+void Transfer::wait_readable() {
+  s_.socket.async_wait(asio::ip::udp::socket::wait_read,
+                       [self = shared_from_this()](const boost::system::error_code& ec) { self->on_readable(ec); });
 }
 
-void Transfer::on_receive(const boost::system::error_code& ec, std::size_t n) {
-  if (done_) return;
-  if (ec == asio::error::connection_refused) return finish(false, "client went away (port unreachable)");
-  if (ec) {
-    INGOT_LOG(debug, "tftp") << s_.peer << ": receive: " << ec.message();
-    return receive();
+// Drains the socket: a recvmmsg that returns less than a full batch has emptied it, so the
+// next datagram raises a new readiness event and the wait below sees it.
+void Transfer::on_readable(const boost::system::error_code& ec) {
+  if (done_ || ec == asio::error::operation_aborted) return;
+  std::array<iovec, kReceiveBatch> iov;
+  std::array<mmsghdr, kReceiveBatch> msgs{};
+  for (;;) {
+    for (std::size_t i = 0; i < kReceiveBatch; ++i) {
+      iov[i] = {rx_[i].data(), rx_[i].size()};
+      msgs[i].msg_hdr = {};
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    int n = ::recvmmsg(s_.socket.native_handle(), msgs.data(), kReceiveBatch, MSG_DONTWAIT, nullptr);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == ECONNREFUSED) return finish(false, "client went away (port unreachable)");
+      if (errno != EAGAIN && errno != EWOULDBLOCK) INGOT_LOG(debug, "tftp") << s_.peer << ": receive: " << std::strerror(errno);
+      break;
+    }
+    for (int i = 0; i < n && !done_; ++i) on_datagram(std::span<const std::uint8_t>(rx_[i].data(), msgs[i].msg_len));
+    if (done_) return;
+    if (static_cast<std::size_t>(n) < kReceiveBatch) break;
   }
-  std::span<const std::uint8_t> d(rx_.data(), n);
+  wait_readable();
+}
+
+void Transfer::on_datagram(std::span<const std::uint8_t> d) {
   if (int block = ack_block(d); block >= 0) {
     on_ack(static_cast<std::uint16_t>(block));
   } else if (auto p = decode(d); !p) {
     INGOT_LOG(warn, "tftp") << s_.peer << ": dropped malformed packet: " << p.error().message();
   } else if (auto* e = std::get_if<ErrorPacket>(&*p)) {
-    return finish(false, "client sent error " + std::to_string(static_cast<int>(e->code)) + " '" + e->message + "'");
+    finish(false, "client sent error " + std::to_string(static_cast<int>(e->code)) + " '" + e->message + "'");
   } else {
     INGOT_LOG(debug, "tftp") << s_.peer << ": ignored unexpected packet";
   }
-  if (!done_) receive();
 }
 
 void Transfer::on_ack(std::uint16_t block) {
@@ -87,47 +107,80 @@ void Transfer::on_ack(std::uint16_t block) {
 }
 
 void Transfer::pump() {
+  if (waiting_write_) return;
   while (!done_) {
     std::uint64_t block = window_.next_to_send();
-    if (block == 0 || !send_block(block)) return;
+    if (block == 0 || !queue_block(block)) break;
     window_.mark_sent();
   }
+  if (!done_) flush();
 }
 
-bool Transfer::send_block(std::uint64_t block) {
+bool Transfer::queue_block(std::uint64_t block) {
   const std::size_t blksize = s_.negotiated.use.blksize;
   const std::uint64_t offset = (block - 1) * blksize;
   const std::size_t len = static_cast<std::size_t>(std::min<std::uint64_t>(blksize, s_.file.size() - offset));
-  if (!load(offset, len)) return false;
-  write_data_header(header_, wire_block(block));
-  std::array<asio::const_buffer, 2> bufs{asio::buffer(header_), asio::buffer(chunk_.get() + (offset - chunk_off_), len)};
-  return send(bufs);
+  const bool in_chunk = offset >= chunk_off_ && offset + len <= chunk_off_ + chunk_len_;
+  // Queued blocks point into the chunk: send them before it is refilled.
+  if ((!in_chunk || queued_ == msgs_.size()) && !flush()) return false;
+  if (!in_chunk && !load(offset, len)) return false;
+  auto& h = headers_[queued_];
+  write_data_header(h, wire_block(block));
+  iovs_[queued_] = {iovec{h.data(), h.size()}, iovec{chunk_.get() + (offset - chunk_off_), len}};
+  msgs_[queued_].msg_hdr = {};
+  msgs_[queued_].msg_hdr.msg_iov = iovs_[queued_].data();
+  msgs_[queued_].msg_hdr.msg_iovlen = 2;
+  queued_blocks_[queued_] = block;
+  ++queued_;
+  return true;
 }
 
-template <typename Buffers>
-bool Transfer::send(const Buffers& bufs) {
-  boost::system::error_code ec;
-  s_.socket.send(bufs, 0, ec);
-  if (!ec) return true;
-  if (ec == asio::error::would_block || ec == asio::error::try_again) {
-    // Socket buffer full: resume when it drains rather than spin.
-    if (!waiting_write_) {
-      waiting_write_ = true;
-      s_.socket.async_wait(asio::ip::udp::socket::wait_write, [self = shared_from_this()](const boost::system::error_code&) {
-        self->waiting_write_ = false;
-        if (!self->done_ && !self->oack_pending_) self->pump();
-      });
+// Sends the queued blocks with one syscall. Returns false when the transfer cannot go on
+// sending now (socket buffer full, or finished).
+bool Transfer::flush() {
+  std::size_t sent = 0;
+  while (sent < queued_) {
+    int n = ::sendmmsg(s_.socket.native_handle(), msgs_.data() + sent, static_cast<unsigned>(queued_ - sent), 0);
+    if (n > 0) {
+      sent += static_cast<std::size_t>(n);
+      continue;
     }
-    return false;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      window_.unsend_from(queued_blocks_[sent]);
+      queued_ = 0;
+      wait_writable();
+      return false;
+    }
+    if (!send_failed(errno)) return false;
+    ++sent;  // that block is lost like one lost on the wire
   }
-  if (ec == asio::error::connection_refused) {
+  queued_ = 0;
+  return true;
+}
+
+void Transfer::send_oack() {
+  if (::send(s_.socket.native_handle(), oack_.data(), oack_.size(), MSG_DONTWAIT) < 0) send_failed(errno);
+}
+
+// Returns whether the transfer goes on. A local firewall drop gives EPERM, a full device queue
+// ENOBUFS: a lost packet like one lost on the wire, which the timeout resends and the retry
+// bound ends. Only a port-unreachable from the client ends the transfer at once.
+bool Transfer::send_failed(int err) {
+  if (err == ECONNREFUSED) {
     finish(false, "client went away (port unreachable)");
     return false;
   }
-  // Anything else (a local firewall drop gives EPERM, a full device queue ENOBUFS) is a lost
-  // packet like one lost on the wire: the timeout resends it and the retry bound ends it.
-  INGOT_LOG(debug, "tftp") << s_.peer << ": send: " << ec.message();
+  INGOT_LOG(debug, "tftp") << s_.peer << ": send: " << std::strerror(err);
   return true;
+}
+
+void Transfer::wait_writable() {
+  waiting_write_ = true;
+  s_.socket.async_wait(asio::ip::udp::socket::wait_write, [self = shared_from_this()](const boost::system::error_code&) {
+    self->waiting_write_ = false;
+    if (!self->done_ && !self->oack_pending_) self->pump();
+  });
 }
 
 // Makes [offset, offset+len) of the file present in the chunk buffer.
@@ -172,10 +225,7 @@ void Transfer::on_timer(const boost::system::error_code& ec) {
 
 void Transfer::retransmit() {
   ++retransmitted_;
-  if (oack_pending_) {
-    send(asio::buffer(oack_));
-    return;
-  }
+  if (oack_pending_) return send_oack();
   window_.rewind();
   pump();
 }

@@ -1,7 +1,8 @@
 // One read transfer on its own socket (RFC 1350 §4: a new TID per transfer), connected to the
-// client so the kernel filters other sources. Callback-driven: one receive always pending and
-// one lazy deadline timer, so a block costs a recv and a sendmsg, with no timer re-arm, no
-// cancellation and no allocation per block. Timeouts back off up to a bounded retry count.
+// client so the kernel filters other sources. Callback-driven: a readiness wait drained with
+// recvmmsg, a window sent with one sendmmsg, and one lazy deadline timer, so a lock-step
+// block costs one recv and one send syscall, with no timer re-arm, no cancellation and no
+// allocation per block. Timeouts back off up to a bounded retry count.
 #pragma once
 
 #include <array>
@@ -9,6 +10,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "common/asio.h"
 #include "pxe/tftp_options.h"
@@ -29,6 +32,8 @@ constexpr unsigned kMaxRetries = 6;
 constexpr std::size_t kChunkBytes = 64 * 1024;
 // Largest datagram a client may send on a transfer socket: an ERROR with a full message.
 constexpr std::size_t kMaxReplySize = 4 + kMaxStringSize + 1;
+// Datagrams taken per recvmmsg: a window's worth of ACKs from a confused client at most.
+constexpr std::size_t kReceiveBatch = 8;
 
 struct TransferSetup {
   asio::ip::udp::socket socket;  // bound to an ephemeral port and connected to the client
@@ -50,13 +55,16 @@ class Transfer : public std::enable_shared_from_this<Transfer> {
   using Clock = std::chrono::steady_clock;
 
   void begin();
-  void receive();
-  void on_receive(const boost::system::error_code& ec, std::size_t n);
+  void wait_readable();
+  void on_readable(const boost::system::error_code& ec);
+  void on_datagram(std::span<const std::uint8_t> d);
   void on_ack(std::uint16_t block);
   void pump();
-  bool send_block(std::uint64_t block);
-  template <typename Buffers>
-  bool send(const Buffers& bufs);
+  bool queue_block(std::uint64_t block);
+  bool flush();
+  void send_oack();
+  bool send_failed(int err);
+  void wait_writable();
   bool load(std::uint64_t offset, std::size_t len);
   void arm_timer();
   void on_timer(const boost::system::error_code& ec);
@@ -80,8 +88,13 @@ class Transfer : public std::enable_shared_from_this<Transfer> {
   std::size_t chunk_cap_ = 0;
   std::uint64_t chunk_off_ = 0;
   std::size_t chunk_len_ = 0;
-  std::array<std::uint8_t, kHeaderSize> header_{};
-  std::array<std::uint8_t, kMaxReplySize> rx_{};
+  // The send batch: one header and one mmsghdr per block of a window.
+  std::array<std::array<std::uint8_t, kHeaderSize>, kMaxWindowsize> headers_{};
+  std::array<std::array<iovec, 2>, kMaxWindowsize> iovs_{};
+  std::array<mmsghdr, kMaxWindowsize> msgs_{};
+  std::array<std::uint64_t, kMaxWindowsize> queued_blocks_{};
+  std::size_t queued_ = 0;
+  std::array<std::array<std::uint8_t, kMaxReplySize>, kReceiveBatch> rx_{};
 };
 
 }  // namespace ingot::pxe::tftp

@@ -23,6 +23,10 @@ class SendWindow {
   Ack on_ack(std::uint16_t wire_block);
   // Retransmission: resend from the first unacknowledged block.
   void rewind() { next_ = acked_ + 1; }
+  // Blocks from `block` on were never handed to the network (socket buffer full): send them next.
+  void unsend_from(std::uint64_t block) {
+    if (block > acked_ && block < next_) next_ = block;
+  }
 
   // The next block to send, or 0 when the window is full or every block is out.
   std::uint64_t next_to_send() const;
