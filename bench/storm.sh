@@ -11,23 +11,12 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/lib.sh"
-LOADGEN="${INGOT_LOADGEN:-$INGOT_SOURCE_DIR/build/ci/bench/ingot-loadgen}"
-[[ -x $LOADGEN ]] || { echo "bench: build ingot-loadgen first (cmake --build --preset ci --target ingot-loadgen)" >&2; exit 2; }
-RUNS=${RUNS:-5}
-CLIENTS=${CLIENTS:-200}
-ns="ingot-bench-storm-$$"
-work=$(mktemp -d /tmp/ingot-bench-storm.XXXXXX)
-root="$work/root"
 source "$here/tftp_peers.sh"
-cleanup() { stop_servers; ip netns del "$ns" 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-make_namespace
-mkdir -p "$root"
-chmod 755 "$work" "$root"
+bench_setup storm
+CLIENTS=${CLIENTS:-200}
 size=$((512 * 1024))
 head -c $size /dev/urandom >"$root/storm.bin"
 chmod 644 "$root/storm.bin"
-median() { sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 field() { sed -nE "s/.*$1=([0-9.]+).*/\\1/p" <<<"$2"; }
 
 # --- 1. TFTP storm: 50 x 512 KiB ---------------------------------------------------------
@@ -58,7 +47,7 @@ storm_once() {  # storm_once ingot|dnsmasq → "seconds dhcp_ok tftp_ok rss_kb"
       --dhcp-range 127.0.1.1-127.0.1.250 --dhcp-netmask 255.0.0.0 --state-dir "$work/state" \
       --tftp-root "$root" --tftp-port 0 --http-port 0 >"$work/storm-ingot.log" 2>&1 &
     pid=$!
-    for _ in $(seq 100); do
+    for _ in $(seq 400); do
       tport=$(sed -n 's/.*tftp: listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/storm-ingot.log")
       [[ -n $tport ]] && break
       sleep 0.05
@@ -72,7 +61,11 @@ storm_once() {  # storm_once ingot|dnsmasq → "seconds dhcp_ok tftp_ok rss_kb"
     pid=$!
     tport=69
   fi
-  wait_udp_port 67 && wait_udp_port "$tport"
+  if ! wait_udp_port 67 || ! wait_udp_port "${tport:-0}"; then
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    echo "999 0 0 0"
+    return
+  fi
   out=$(in_ns "$LOADGEN" storm --dhcp 127.0.0.1:67 --relay 127.0.0.2:67 --server "127.0.0.1:$tport" --file storm.bin \
     --clients "$CLIENTS" --concurrent 50 --blksize 1468 --expect-size $size --deadline 60 2>&1) || true
   rss=$(awk '/VmHWM/{print $2}' "/proc/$pid/status")

@@ -7,18 +7,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/lib.sh"
-LOADGEN="${INGOT_LOADGEN:-$INGOT_SOURCE_DIR/build/ci/bench/ingot-loadgen}"
-[[ -x $LOADGEN ]] || { echo "bench: build ingot-loadgen first (cmake --build --preset ci --target ingot-loadgen)" >&2; exit 2; }
-RUNS=${RUNS:-5}
-ns="ingot-bench-tftp-$$"
-work=$(mktemp -d /tmp/ingot-bench-tftp.XXXXXX)
-root="$work/root"
 source "$here/tftp_peers.sh"
-cleanup() { stop_servers; ip netns del "$ns" 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-make_namespace
-mkdir -p "$root"
-chmod 755 "$work" "$root"
+bench_setup tftp
 size=$((64 * 1024 * 1024))
 head -c $size /dev/urandom >"$root/big.bin"
 chmod 644 "$root/big.bin"
@@ -35,7 +25,6 @@ measure() {
     { echo "bench: $s failed: $out" >&2; echo 0; return; }
   sed -E 's/.*mbps=([0-9.]+).*/\1/' <<<"$out"
 }
-median() { sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 
 declare -A lock win
 for s in ingot "${peers[@]}"; do lock[$s]=""; win[$s]=""; done

@@ -4,6 +4,7 @@
 # a traversal request and a write request through real clients fail.
 set -euo pipefail
 : "${INGOT_BIN:?set INGOT_BIN to the built ingot (ctest does)}"
+source "$(dirname "$0")/tftp_test_lib.sh"
 work=$(mktemp -d /tmp/ingot-tftp-clients.XXXXXX)
 pid=
 cleanup() {
@@ -13,15 +14,7 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$work/root"
 head -c $((64 * 1024 * 1024)) /dev/urandom >"$work/root/big.bin"
-"$INGOT_BIN" serve --listen 127.0.0.1 --tftp-root "$work/root" --tftp-port 0 --http-port 0 >"$work/log" 2>&1 &
-pid=$!
-port=
-for _ in $(seq 100); do
-  port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$work/log" | cut -d: -f2 || true)
-  [[ -n $port ]] && break
-  sleep 0.05
-done
-[[ -n $port ]] || { echo "FAIL: ingot serve did not start"; cat "$work/log"; exit 1; }
+start_ingot_tftp "$work/root" "$work/log"
 
 failures=0
 check() {  # check NAME FILE

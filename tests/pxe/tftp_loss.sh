@@ -5,6 +5,7 @@
 # a 1 MiB file intact within a minute, lock-step and with windowsize 8.
 set -euo pipefail
 : "${INGOT_BIN:?set INGOT_BIN to the built ingot (ctest does)}"
+source "$(dirname "$0")/tftp_test_lib.sh"
 ns="ingot-tftp-loss-$$"
 work=$(mktemp -d /tmp/ingot-tftp-loss.XXXXXX)
 pid=
@@ -26,15 +27,7 @@ table inet lossy {
 NFT
 mkdir -p "$work/root"
 head -c $((1024 * 1024)) /dev/urandom >"$work/root/m.bin"
-ip netns exec "$ns" "$INGOT_BIN" serve --listen 127.0.0.1 --tftp-root "$work/root" --tftp-port 0 --http-port 0 >"$work/log" 2>&1 &
-pid=$!
-port=
-for _ in $(seq 100); do
-  port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$work/log" | cut -d: -f2 || true)
-  [[ -n $port ]] && break
-  sleep 0.05
-done
-[[ -n $port ]] || { echo "FAIL: ingot serve did not start"; cat "$work/log"; exit 1; }
+start_ingot_tftp "$work/root" "$work/log" ip netns exec "$ns"
 failures=0
 fetch() {  # fetch NAME ATFTP-OPTIONS...
   local name=$1 start end; shift
