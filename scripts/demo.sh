@@ -48,8 +48,11 @@ e2e_wait_log vm1 "$(e2e_marker "$mac")" 300 ||
   e2e_fail "the machine did not boot from ingot (no marker on its console)"
 e2e_wait_exit vm1 30 || e2e_fail "the machine booted but did not power off"
 E2E_LIVE=""
+elapsed=$(e2e_now)
+e2e_stop_all
+e2e_net_down
 
-step "done: machine $mac booted ingot's kernel + initramfs and powered off ($(e2e_now) s)"
+step "done: machine $mac booted ingot's kernel + initramfs and powered off (${elapsed} s)"
 e2e_vm_phases vm1 server
 cat <<EOT
 
@@ -58,6 +61,6 @@ Where to look:
   ingot serve log      $E2E_DIR/server.log
   machine console      $E2E_DIR/vm1.log
   files served         $E2E_DIR/tftp/ (TFTP), $E2E_DIR/http/ (HTTP)
-  run it yourself      $INGOT_BIN serve --help
-The namespace and all processes are gone; the directory above stays for reading.
+  the server command   ip netns exec <namespace> ${E2E_SERVE_CMD[*]}
+The namespace and every process the demo started are gone; the directory above stays.
 EOT

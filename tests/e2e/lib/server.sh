@@ -32,7 +32,8 @@ e2e_serve_ingot() {
     --boot-policy "$E2E_POLICY" --state-dir "$E2E_DIR/state")
   [[ $mode == full ]] && args+=(--dhcp-range "$E2E_DHCP_RANGE_LO-$E2E_DHCP_RANGE_HI" --dhcp-netmask 255.255.255.0)
   mkdir -p "$E2E_DIR/state"
-  e2e_spawn server -- "$INGOT_BIN" "${args[@]}" "$@"
+  E2E_SERVE_CMD=("$INGOT_BIN" "${args[@]}" "$@")
+  e2e_spawn server -- "${E2E_SERVE_CMD[@]}"
   e2e_wait_log server 'serve: ready' 15 || e2e_fail "ingot serve did not start"
 }
 
