@@ -37,7 +37,7 @@ stop_server() {
   kill "-${1:-TERM}" "$srv_pid" 2>/dev/null
   for _ in $(seq 1 50); do kill -0 "$srv_pid" 2>/dev/null || break; sleep 0.1; done
   kill -0 "$srv_pid" 2>/dev/null && kill -KILL "$srv_pid" 2>/dev/null
-  wait "$srv_pid" 2>/dev/null
+  { wait "$srv_pid"; } 2>/dev/null
   srv_pid=
 }
 
