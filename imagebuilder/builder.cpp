@@ -8,7 +8,11 @@
 #include <fstream>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "imagebuilder/build_report.h"
+#include "imagebuilder/file_io.h"
+#include "imagebuilder/keep_list.h"
 #include "imagebuilder/build_stages.h"
 #include "imagebuilder/image_publish.h"
 #include "imagebuilder/initramfs_pack.h"
@@ -17,6 +21,26 @@
 
 namespace ingot::image {
 namespace {
+
+// Only the "keep" list of a recipe (for --from-tree builds): the rest of the recipe says how to
+// build a tree, which a stored tree does not need.
+Result<std::vector<std::string>> recipe_keep_list(const std::filesystem::path& recipe) {
+  auto text = read_file_limited(recipe, 1 << 20);
+  if (!text) return fail(text.error());
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return fail(recipe.string() + ": not a JSON object");
+  std::vector<std::string> keep;
+  if (!j.contains("keep")) return keep;
+  if (!j["keep"].is_array()) return fail(recipe.string() + ": keep must be a list of paths");
+  for (auto& k : j["keep"]) {
+    if (!k.is_string()) return fail(recipe.string() + ": keep must be a list of paths");
+    auto n = normalise_keep_pattern(k.get<std::string>());
+    if (!n) return fail(recipe.string() + ": keep: " + n.error().message());
+    keep.push_back(*n);
+  }
+  return keep;
+}
+
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -146,6 +170,12 @@ Result<json> build_image(const BuildRequest& request) {
     pub.tree = *req.from_tree;
     pub.ref = {fs::path(req.role_dir).filename().string(), req.version};
     recipe_info = {{"from_tree", fs::absolute(*req.from_tree).string()}};
+    // A stored tree still honours its role's keep list when the role directory has a recipe.
+    if (fs::path recipe = fs::path(req.role_dir) / "recipe.json"; fs::is_regular_file(recipe)) {
+      auto keep = recipe_keep_list(recipe);
+      if (!keep) return fail(keep.error());
+      pub.keep = *keep;
+    }
   } else {
     auto p = load_build_plan(req.role_dir);
     if (!p) return fail(p.error());

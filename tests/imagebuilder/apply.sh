@@ -8,9 +8,9 @@ B=${INGOT_BIN:?}
 w=$(mktemp -d /tmp/ingot-apply-XXXXXX)
 trap 'rm -rf "$w"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-same() {  # same SRC DST: rsync finds nothing to change, content and metadata
+same() {  # same SRC DST: rsync finds nothing to change, content and metadata (keep list aside)
   local out
-  out=$(rsync -anci --delete "$1/" "$2/")
+  out=$(rsync -anci --delete --exclude /etc/hostname --exclude /var/lib/data "$1/" "$2/")
   [[ -z $out ]] || { echo "$out" | head -20; fail "$2 differs from $1"; }
 }
 
@@ -35,8 +35,12 @@ mk_v2() {
 
 "$B" key generate --out "$w/keys" >/dev/null
 mk_v1 "$w/v1"; mk_v2 "$w/v2"
+# The role's recipe carries the keep list: what a deployed node keeps across upgrades.
+mkdir -p "$w/demo"
+echo '{"keep": ["/etc/hostname", "/var/lib/data"]}' >"$w/demo/recipe.json"
+echo image-hostname >"$w/v1/etc/hostname"; echo image-hostname-2 >"$w/v2/etc/hostname"
 for v in 1 2; do
-  "$B" image build demo --version $v --from-tree "$w/v$v" --store "$w/store" --key "$w/keys/image-signing.key" >/dev/null
+  "$B" image build "$w/demo" --version $v --from-tree "$w/v$v" --store "$w/store" --key "$w/keys/image-signing.key" >/dev/null
 done
 apply() { "$B" image apply "$1" "$2" --store "$w/store" --key "$w/keys/image-signing.pub"; }
 
@@ -51,6 +55,18 @@ apply demo@2 "$w/fresh2" >/dev/null
 same "$w/fresh2" "$w/t1"
 [[ $out == *" 302 unchanged"* || $out == *"unchanged"* ]] || fail "apply n+1 did not report reused files"
 echo "ok: n -> n+1 equals a fresh n+1"
+
+# 2b. keep-list paths on a deployed node survive n -> n+1 untouched; everything else is n+1
+apply demo@1 "$w/tk" >/dev/null
+echo node-7 >"$w/tk/etc/hostname"; echo node-data >"$w/tk/var/lib/data/db"
+touch -d 2020-02-02 "$w/tk/etc/hostname"; before=$(stat -c '%Y %s' "$w/tk/etc/hostname")
+apply demo@2 "$w/tk" >/dev/null
+[[ $(cat "$w/tk/etc/hostname") == node-7 && $(stat -c '%Y %s' "$w/tk/etc/hostname") == "$before" ]] ||
+  fail "the keep-listed /etc/hostname was touched"
+[[ $(cat "$w/tk/var/lib/data/db") == node-data ]] || fail "node data under a kept directory was lost"
+out=$(rsync -anci --delete --exclude /etc/hostname --exclude /var/lib/data "$w/v2/" "$w/tk/")
+[[ -z $out ]] || { echo "$out" | head; fail "outside the keep list the tree is not n+1"; }
+echo "ok: keep-list paths untouched across n -> n+1"
 
 # 3. a corrupt object is refused and the old file stays whole
 apply demo@1 "$w/t3" >/dev/null
