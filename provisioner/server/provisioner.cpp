@@ -26,6 +26,14 @@ std::optional<std::string> read_small(const fs::path& p) {
   return ss.str();
 }
 
+// A string field of an untrusted JSON object: "" when absent or null, nullopt when present
+// with another type (nlohmann's value() would throw on that).
+std::optional<std::string> text_field(const json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key) || j[key].is_null()) return std::string();
+  if (!j[key].is_string()) return std::nullopt;
+  return j[key].get<std::string>();
+}
+
 ApiError not_found(const std::string& name) { return {404, "no node named '" + name + "'"}; }
 ApiError conflict(const Error& e) { return {409, e.message()}; }
 
@@ -79,10 +87,13 @@ Result<void> Provisioner::load_roles() {
     if (auto text = read_small(dir / "deploy.json")) {
       auto j = json::parse(*text, nullptr, false);
       if (j.is_discarded() || !j.is_object()) return fail((dir / "deploy.json").string() + ": not a JSON object");
-      d.image = j.value("image", "");
-      d.layout = j.value("layout", json());
-      d.cmdline = j.value("cmdline", "");
-      d.disk = j.value("disk", "");
+      auto image = text_field(j, "image"), cmdline = text_field(j, "cmdline"), disk = text_field(j, "disk");
+      if (!image || !cmdline || !disk)
+        return fail((dir / "deploy.json").string() + ": image, cmdline and disk must be strings");
+      d.image = *image;
+      d.cmdline = *cmdline;
+      d.disk = *disk;
+      d.layout = j.contains("layout") ? j["layout"] : json();
     }
     deploys_[role.name] = d;
   }
@@ -122,7 +133,9 @@ ApiResult<Node> Provisioner::node(const std::string& name) {
 ApiResult<Node> Provisioner::enrol(const json& body) {
   if (!body.is_object()) return ApiError{400, "expected a JSON object {name, mac?, bmc?}"};
   inventory::NewNode nn;
-  nn.name = body.value("name", "");
+  auto name = text_field(body, "name");
+  if (!name) return ApiError{400, "name must be a string"};
+  nn.name = *name;
   if (body.contains("mac") && body["mac"].is_string()) {
     auto mac = pxe::MacAddress::parse(body["mac"].get<std::string>());
     if (!mac) return ApiError{400, "mac: '" + body["mac"].get<std::string>() + "' is not a MAC address"};
@@ -326,7 +339,9 @@ ApiResult<json> Provisioner::agent_facts(const Node& n, const json& body) {
 
 ApiResult<json> Provisioner::agent_report(const Node& n, const json& body) {
   if (!body.is_object()) return ApiError{400, "expected {phase, status, message, data}"};
-  std::string phase = body.value("phase", ""), status = body.value("status", ""), message = body.value("message", "");
+  auto phase_f = text_field(body, "phase"), status_f = text_field(body, "status"), message_f = text_field(body, "message");
+  if (!phase_f || !status_f || !message_f) return ApiError{400, "phase, status and message must be strings"};
+  std::string phase = *phase_f, status = *status_f, message = *message_f;
   if (phase.empty() || status.empty()) return ApiError{400, "phase and status are required"};
   json data = body.contains("data") && body["data"].is_object() ? body["data"] : json::object();
   data["status"] = status;
@@ -366,8 +381,9 @@ ApiResult<json> Provisioner::agent_config(const Node& n, const std::string& toke
 }
 
 ApiResult<json> Provisioner::agent_callback(const Node& n, const json& body) {
-  std::string hostname = body.is_object() ? body.value("hostname", "") : "";
-  std::string role = body.is_object() ? body.value("role", "") : "";
+  auto hostname_f = text_field(body, "hostname"), role_f = text_field(body, "role");
+  if (!hostname_f || !role_f) return ApiError{400, "hostname and role must be strings"};
+  std::string hostname = *hostname_f, role = *role_f;
   if (n.state == NodeState::configured) {
     (void)inv_.record_event(n.id, "handoff", "log", "callback again from " + hostname);
     return json{{"ok", true}};
