@@ -74,6 +74,24 @@ agent POST /api/v1/agent/report "$tok_a" '{"node":"node-b","phase":"partition","
 check "a report with A's token lands on A" has "$(node_field node-a '.timeline[].message')" "from-A"
 check "and not on B" lacks "$(node_field node-b '.timeline[].message')" "from-A"
 
+# A new deploy hands the next boot a new token and the old one stops working; a retired node's
+# token cannot bring it back.
+"$ingot" node deploy node-b >/dev/null
+tok_b2=$(node_token "$mac_b")
+check "the next boot after a deploy gets a new token" differs "$tok_b2" "$tok_b"
+check "the old token is refused (403)" eq "$(status_of GET /api/v1/agent/config "$tok_b")" 403
+check "as superseded" has "$(cat "$work/body")" "superseded"
+check "the new one works" eq "$(status_of GET /api/v1/agent/config "$tok_b2")" 200
+"$ingot" node retire node-b >/dev/null
+check "node-b retired" eq "$(node_field node-b .state)" retired
+retired_tries() {
+  status_of POST /api/v1/agent/facts "$tok_b2" "$(facts_for "$mac_b" 'ApiTest Web')"
+  status_of POST /api/v1/agent/report "$tok_b2" '{"phase":"deployed","status":"done"}'
+  status_of POST /api/v1/agent/callback "$tok_b2" '{}'
+}
+check "facts, deployed, callback with a retired node's token are 409" eq "$(retired_tries)" 409409409
+check "node-b is still retired" eq "$(node_field node-b .state)" retired
+
 # Bad input: a clear 4xx, nothing lost.
 check "facts that are not JSON are 400" eq "$(status_of POST /api/v1/agent/facts "$tok_a" '{"facts": [')" 400
 check "facts of the wrong shape are 400" eq "$(status_of POST /api/v1/agent/facts "$tok_a" '{"facts":[["disk","sda"]]}')" 400

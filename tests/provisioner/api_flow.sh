@@ -10,7 +10,7 @@ source "$INGOT_SOURCE_DIR/tests/provisioner/api_lib.sh"
 cleanup() {
   stop_server
   bash "$bmc_harness/bmc-sim.sh" stop "$work/bmc"
-  rm -rf "$work"
+  [ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -21,6 +21,9 @@ start_server "$work/state" || exit 1
 mac_p=52:54:00:f1:00:01
 mac_q=52:54:00:f1:00:02
 mac_x=52:54:00:f1:00:03
+# chassis_tail N: the last N set operations at the simulated chassis, as "power1 power0 ".
+chassis_tail() { tail -n "$1" "$work/bmc/chassis.log" | awk '{printf "%s%s ", $3, $4}'; }
+eq_cmd() { [ "$1" = "$("${@:2}")" ]; }
 dead_port=$(bash "$bmc_harness/bmc-sim.sh" free-port)  # nothing listens there
 
 # Enrol: one node with a live BMC, one without, one whose BMC never answers.
@@ -48,12 +51,26 @@ check "power status: on" eq "$("$ingot" node power node-p status)" "node-p: powe
 "$ingot" node power node-p off >/dev/null
 check "the chassis is off" eq "$(cat "$work/bmc/power")" 0
 check "power status --json: off" eq "$("$ingot" node power node-p status --json | jq -r .power)" off
+"$ingot" node power node-p on >/dev/null
+"$ingot" node power node-p cycle >/dev/null
+check "power cycle: off then on at the chassis" wait_for 5 eq_cmd "power1 power0 power1 " chassis_tail 3
+check "power cycle: the chassis is on" eq "$(cat "$work/bmc/power")" 1
+"$ingot" node power node-p off >/dev/null
+# The same BMC with a wrong password: a clear error on that node only.
+"$ingot" node add node-w --bmc "ipmi://admin:Wr0ng-pw@127.0.0.1:$bmc_port" >/dev/null
+out=$("$ingot" node power node-w on 2>&1); rc=$?
+check "wrong password exits 1" eq "$rc" 1
+check "wrong password is named" has "$out" "authentication failed"
+check "wrong password is not echoed" lacks "$out" "Wr0ng-pw"
+check "node-w's error is in its events" has "$(node_field node-w '.timeline[].message')" "authentication failed"
+check "the chassis did not move" eq "$(cat "$work/bmc/power")" 0
+check "node-p's power still works" eq "$("$ingot" node power node-p status)" "node-p: power off"
 out=$("$ingot" node power node-q on 2>&1); rc=$?
 check "power without a BMC exits 1" eq "$rc" 1
 check "power without a BMC is explained" has "$out" "has no BMC"
 out=$("$ingot" node power node-p reboot 2>&1); rc=$?
 check "an unknown power action exits 1" eq "$rc" 1
-check "the chassis log has on and off only" eq "$(awk '{print $3 $4}' "$work/bmc/chassis.log" | tr '\n' ' ')" "power1 power0 "
+check "the chassis saw exactly on, off, on, cycle, off" eq "$(chassis_tail 99)" "power1 power0 power1 power0 power1 power0 "
 
 # The unreachable BMC: deploy node-x first; its BMC calls time out while node-p carries on.
 "$ingot" node deploy node-x >/dev/null
