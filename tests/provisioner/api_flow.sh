@@ -53,7 +53,7 @@ check "the chassis is off" eq "$(cat "$work/bmc/power")" 0
 check "power status --json: off" eq "$("$ingot" node power node-p status --json | jq -r .power)" off
 "$ingot" node power node-p on >/dev/null
 "$ingot" node power node-p cycle >/dev/null
-check "power cycle: off then on at the chassis" wait_for 5 eq_cmd "power1 power0 power1 " chassis_tail 3
+check "power cycle: off then on at the chassis" wait_for 15 eq_cmd "power1 power0 power1 " chassis_tail 3
 check "power cycle: the chassis is on" eq "$(cat "$work/bmc/power")" 1
 "$ingot" node power node-p off >/dev/null
 # The same BMC with a wrong password: a clear error on that node only.
@@ -74,12 +74,13 @@ check "the chassis saw exactly on, off, on, cycle, off" eq "$(chassis_tail 99)" 
 
 # The unreachable BMC: deploy node-x first; its BMC calls time out while node-p carries on.
 "$ingot" node deploy node-x >/dev/null
-start=$(date +%s)
 check "deploy: answers at once" eq "$("$ingot" node deploy node-p)" "deploying node-p (enrolled)"
 check "deploy: the BMC boots from the network" wait_for 20 file_is "$work/bmc/boot" pxe
 check "deploy: the BMC is powered on" wait_for 20 file_is "$work/bmc/power" 1
 check "deploy: the power event" wait_for 10 field_has node-p '.timeline[].message' "boot device pxe (next boot), power on"
-check "deploy: node-p served while node-x's BMC is silent ($(($(date +%s) - start)) s)" [ $(($(date +%s) - start)) -lt 5 ]
+# Not a timing: node-x's BMC calls take 3 tries x 2 s, so node-p's deploy reached its BMC while
+# node-x's was still being waited for, i.e. not queued behind it.
+check "deploy: node-p's BMC was driven while node-x still waited on its own" field_is node-x .state enrolled
 check "node-x fails at power" wait_for 30 field_is node-x '.state + "/" + .phase' failed/power
 check "node-x's failure names its BMC" has "$(node_field node-x .failure)" "127.0.0.1:$dead_port"
 out=$("$ingot" node power node-x status 2>&1); rc=$?
