@@ -119,8 +119,17 @@ RoleDeploy Provisioner::role_deploy(const std::string& role) const {
 void Provisioner::fail_node(const Node& n, const std::string& phase, const std::string& why) {
   auto r = inv_.transition(n.id, NodeState::failed, phase, why);
   if (!r) INGOT_LOG(error, "server") << n.name << ": " << r.error().message();
-  if (selector_) (void)selector_->failed(n.name);
+  release_allocation(n);
   INGOT_LOG(warn, "server") << n.name << " failed in " << phase << ": " << why;
+}
+
+void Provisioner::release_allocation(const Node& n) {
+  if (!selector_) return;
+  (void)selector_->failed(n.name);
+  auto cur = inv_.get(n.id);
+  if (!cur || !cur->has_value() || (*cur)->allocation.empty()) return;
+  if (auto r = inv_.set_match(n.id, (*cur)->role, json::object(), (*cur)->variables); !r)
+    INGOT_LOG(error, "server") << n.name << ": cannot clear its allocation: " << r.error().message();
 }
 
 ApiResult<Node> Provisioner::node(const std::string& name) {
@@ -282,9 +291,10 @@ ApiResult<Node> Provisioner::retire(const std::string& name) {
   Node n = std::get<Node>(found);
   auto moved = inv_.transition(n.id, NodeState::retired, "retire", "retired by the operator");
   if (!moved) return conflict(moved.error());
-  if (selector_) (void)selector_->failed(n.name);
+  release_allocation(n);
   policy_->forget_token(n.id);
-  return *moved;
+  auto fresh = inv_.get(n.id);
+  return fresh && fresh->has_value() ? **fresh : *moved;
 }
 
 ApiResult<json> Provisioner::agent_facts(const Node& n, const json& body) {

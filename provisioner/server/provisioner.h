@@ -84,6 +84,9 @@ class Provisioner {
               power::PowerDriverFactory factory);
   Result<void> load_roles();
   void fail_node(const inventory::Node& n, const std::string& phase, const std::string& why);
+  // Gives the node's pool allocation back (a failed deploy frees its slot, a retired node its
+  // hostname) and clears it in the inventory too, so no two nodes ever show the same hostname.
+  void release_allocation(const inventory::Node& n);
   // After "deployed": wait for the machine to power off, boot from disk, power on.
   asio::awaitable<void> boot_from_disk(std::int64_t node_id);
   asio::awaitable<Result<void>> pxe_power_on(std::int64_t node_id);

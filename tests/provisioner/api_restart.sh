@@ -75,4 +75,20 @@ check "n2's differs from n3's ($host3)" differs "$host2" "$host3"
 status_of GET /api/v1/nodes "$INGOT_TOKEN" >/dev/null
 check "no hostname is held twice" eq "$(jq '[.[].allocation.hostname | select(.)] | (length == (unique | length))' "$work/body")" true
 
+# A failed deploy frees its hostname for the next machine, and the inventory says so: the failed
+# node no longer shows it, so no two nodes ever list the same hostname. Retire does the same.
+check "n2 reports a failure" eq "$(status_of POST /api/v1/agent/report "$tok2" '{"phase":"partition","status":"failed","message":"disk gone"}')" 200
+check "n2 failed at partition" eq "$(node_field n2 '.state + "/" + .phase + "/" + .failure')" "failed/partition/disk gone"
+check "n2 holds no hostname any more" eq "$(node_field n2 '.allocation.hostname // "none"')" none
+check "n2 keeps its role" eq "$(node_field n2 .role)" web
+"$ingot" node add n4 --mac 52:54:00:e5:00:04 >/dev/null
+"$ingot" node deploy n4 >/dev/null
+tok4=$(node_token 52:54:00:e5:00:04)
+agent POST /api/v1/agent/facts "$tok4" "$(facts_for 52:54:00:e5:00:04 'ApiTest Web')" >/dev/null
+check "n4 takes the freed hostname ($host2)" eq "$(node_field n4 .allocation.hostname)" "$host2"
+"$ingot" node retire n3 >/dev/null
+check "a retired node holds no hostname" eq "$(node_field n3 '.allocation.hostname // "none"')" none
+status_of GET /api/v1/nodes "$INGOT_TOKEN" >/dev/null
+check "still no hostname held twice" eq "$(jq '[.[].allocation.hostname | select(.)] | (length == (unique | length))' "$work/body")" true
+
 finish
