@@ -199,8 +199,17 @@ Result<ApplyStats> apply_manifest(const Manifest& m, ImageSource& src, const fs:
     std::set<std::string> wanted;
     for (auto& e : m.entries) wanted.insert(e.path);
     std::vector<fs::path> extra;
+    // Filesystems mounted inside the target (the deploy agent mounts the ESP at boot/efi before
+    // the image goes on) are not the image's to prune: a mount point is busy and cannot go.
+    struct stat root_st {};
+    if (::lstat(target.c_str(), &root_st) != 0) return sys_fail("stat " + target.string());
     for (auto it = fs::recursive_directory_iterator(target, ec); !ec && it != fs::recursive_directory_iterator();
          it.increment(ec)) {
+      struct stat st {};
+      if (it->is_directory() && !it->is_symlink() && ::lstat(it->path().c_str(), &st) == 0 && st.st_dev != root_st.st_dev) {
+        it.disable_recursion_pending();
+        continue;
+      }
       // Lexical, never fs::relative: that resolves symlinks, so an image's "bin/cat -> /bin/busybox"
       // would be named by where it points (on the host, even) and removed as an extra.
       std::string rel = it->path().lexically_relative(target).string();

@@ -12,7 +12,8 @@
 : "${PROV_BMC_LIB:=$INGOT_SOURCE_DIR/tests/provisioner/bmc}"
 : "${PROV_ROLES:=$INGOT_SOURCE_DIR/tests/e2e/roles}"
 : "${PROV_TINY_RECIPE:=$INGOT_SOURCE_DIR/roles/tiny}"
-: "${E2E_VM_DISK_SIZE:=2G}"
+# Sparse; the agent's default layout needs 1283 MiB or more (lib/vm.sh defaults to 1G).
+E2E_VM_DISK_SIZE=${PROV_DISK_SIZE:-2G}
 declare -gA PROV_BMC_URL=()   # NAME -> ipmi://USER:PASS@127.0.0.1:PORT
 declare -gA PROV_BMC_DIR=()   # NAME -> ipmi_sim state dir
 declare -ga PROV_MACHINES=()
@@ -24,7 +25,9 @@ prov_begin() {
   done
   e2e_require_ingot
   # A missing capability fails loudly, naming what is missing.
-  "$INGOT_BIN" 2>&1 | grep -qE '^  node +' ||
+  local commands
+  commands=$("$INGOT_BIN" 2>&1 || true)
+  grep -qE '^  node +' <<<"$commands" ||
     e2e_die "MISSING: $INGOT_BIN has no 'node' command (the provisioner API of ingot serve is not wired in yet)"
   trap '_prov_exit $?' EXIT
 }
@@ -102,7 +105,9 @@ prov_state() {
 prov_machine() {
   local name=$1 mac=$2 firmware=$3 mem=$4 disks=$5 user=$6 pass=$7 i
   e2e_vm_define "$name" "$mac" "$firmware"
-  local extra=()
+  # -nodefaults: no CD-ROM drive (QEMU's pc machine adds one, and the agent counts it as a
+  # logical disk, which the roles' disk counts must not see), as on a server.
+  local extra=(-nodefaults)
   for ((i = 2; i <= disks; i++)); do
     truncate -s "$E2E_VM_DISK_SIZE" "$E2E_DIR/$name.disk$i"
     extra+=(-drive "file=$E2E_DIR/$name.disk$i,if=none,id=disk$i,format=raw" -device "virtio-blk-pci,drive=disk$i")
