@@ -23,8 +23,10 @@ DEPLOY_PATHS = (
 )
 
 
-def allowed(path, keep):
-    return any(path == p.rstrip("/") or path.startswith(p) for p in DEPLOY_PATHS + tuple(k + "/" for k in keep) + tuple(keep))
+def allowed(path, keep, parents=False):
+    prefixes = DEPLOY_PATHS + tuple(k + "/" for k in keep) + tuple(keep)
+    # For extras, a prefix's parents come with it too (etc/systemd for etc/systemd/network/).
+    return any(path == p.rstrip("/") or path.startswith(p) or (parents and p.startswith(path + "/")) for p in prefixes)
 
 
 def sha256(path):
@@ -75,7 +77,7 @@ def main():
     for dirpath, dirnames, filenames in os.walk(root):
         for n in dirnames + filenames:
             rel = os.path.relpath(os.path.join(dirpath, n), root)
-            if rel not in listed and not allowed(rel, keep):
+            if rel not in listed and not allowed(rel, keep, parents=True):
                 problems.append(f"extra: {rel}")
     for p in problems:
         print(p)
