@@ -3,6 +3,9 @@
 # QEMU machine (legacy BIOS, empty disk, no KVM) from `ingot serve` in a private network
 # namespace, showing the server's log and the machine's console live. At the end it says where
 # the logs and the boot policy are, and removes the namespace and every process it started.
+# Then the main job: two bare machines (one BIOS, one UEFI) behind simulated BMCs are enrolled
+# with `ingot node add --bmc`, deployed with `ingot node deploy`, PXE-boot the deploy ramdisk,
+# are matched to two roles, get the tiny role image, boot from their own disks and call back.
 #   sudo bash scripts/demo.sh              everything
 #   sudo bash scripts/demo.sh --no-setup   skip the package installation and the build
 set -euo pipefail
@@ -20,18 +23,19 @@ done
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 if [[ -n $setup ]]; then
-  step "1/3 setup: Debian packages (scripts/setup.sh)"
+  step "1/4 setup: Debian packages (scripts/setup.sh)"
   bash scripts/setup.sh
-  step "2/3 build: cmake --preset ci && cmake --build --preset ci"
+  step "2/4 build: cmake --preset ci && cmake --build --preset ci"
   cmake --preset ci >/dev/null
   cmake --build --preset ci -j"$(nproc)"
 fi
 
 export INGOT_SOURCE_DIR=$root INGOT_BIN=${INGOT_BIN:-$root/build/ci/provisioner/ingot}
+export INGOT_AGENT_BIN=${INGOT_AGENT_BIN:-$root/build/ci/provisioner/ingot-agent}
 export E2E_KEEP=1   # the logs are the point of a demo: keep them
 source tests/e2e/lib/e2e.sh
 
-step "3/3 boot: a bare BIOS machine network-boots from ingot"
+step "3/4 boot: a bare BIOS machine network-boots from ingot"
 e2e_begin demo
 e2e_require_ingot
 echo "preparing the kernel (Debian's, cached in $INGOT_CACHE_DIR) and a test initramfs..."
@@ -64,3 +68,8 @@ Where to look:
   the server command   ip netns exec <namespace> ${E2E_SERVE_CMD[*]}
 The namespace and every process the demo started are gone; the directory above stays.
 EOT
+
+step "4/4 provision: two bare machines, enrolled and deployed through their BMCs"
+echo "(tests/e2e/provision.sh: ingot serve --roles tests/e2e/roles in a namespace, ipmi_sim BMCs,"
+echo " QEMU machines; consoles and the server log scroll below, then each node's timeline)"
+E2E_KEEP=1 E2E_LIVE=1 bash tests/e2e/provision.sh

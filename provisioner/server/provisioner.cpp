@@ -366,7 +366,7 @@ ApiResult<json> Provisioner::agent_report(const Node& n, const json& body) {
     asio::co_spawn(io_, boot_from_disk(n.id), asio::detached);
     return json{{"ok", true}};
   }
-  (void)inv_.record_event(n.id, phase, status == "progress" ? "progress" : "phase", message, data);
+  (void)inv_.record_event(n.id, phase, status, message, data);
   return json{{"ok", true}};
 }
 
