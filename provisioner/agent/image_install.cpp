@@ -1,8 +1,17 @@
 #include "provisioner/agent/image_install.h"
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include "imagebuilder/apply_tree.h"
 
 namespace ingot::agent {
+namespace {
+// Long enough to ride out a server restart or a switch reboot; short enough that a server that
+// is really gone (or an object that is really corrupt) fails the deploy within minutes.
+constexpr auto kSyncRetryWindow = std::chrono::seconds(180);
+}  // namespace
 
 Result<SyncStats> install_image(const std::string& server, const std::string& /*token*/, const nlohmann::json& plan,
                                 const std::filesystem::path& target,
@@ -21,7 +30,17 @@ Result<SyncStats> install_image(const std::string& server, const std::string& /*
   };
   auto t0 = std::chrono::steady_clock::now();
   std::string resolved;
+  // A server restart or a network blip mid-sync must not fail the deploy: apply resumes (files
+  // already written are reused), so retry with backoff for a bounded time.
   auto r = image::apply_image(*source, ref, target, opt, &resolved);
+  auto backoff = std::chrono::seconds(1);
+  while (!r && std::chrono::steady_clock::now() - t0 < kSyncRetryWindow) {
+    progress({{"retry", r.error().message()}, {"in_seconds", backoff.count()}});
+    std::this_thread::sleep_for(backoff);
+    backoff = std::min(backoff * 2, std::chrono::seconds(15));
+    source = image::http_source(server);
+    r = image::apply_image(*source, ref, target, opt, &resolved);
+  }
   if (!r) return fail(r.error());
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   progress({{"image", resolved}, {"entries", r->entries}, {"files", r->files_written}, {"bytes", r->bytes_fetched},
