@@ -227,13 +227,16 @@ Result<std::vector<Event>> Inventory::events(std::int64_t node_id, std::int64_t 
   return out;
 }
 
-Result<void> Inventory::set_facts(std::int64_t id, const std::string& facts_json) {
+// One text column of one node, stamped. `column` is always a literal from this file, never input.
+Result<void> Inventory::set_column(std::int64_t id, std::string_view column, std::string_view value) {
   std::lock_guard lock(*mu_);
-  auto st = db_.prepare("UPDATE nodes SET facts = ?, updated_ms = ? WHERE id = ?");
+  auto st = db_.prepare("UPDATE nodes SET " + std::string(column) + " = ?, updated_ms = ? WHERE id = ?");
   if (!st) return fail(st.error());
-  st->bind(1, std::string_view(facts_json)).bind(2, now_ms()).bind(3, id);
+  st->bind(1, value).bind(2, now_ms()).bind(3, id);
   return st->run();
 }
+
+Result<void> Inventory::set_facts(std::int64_t id, const std::string& facts_json) { return set_column(id, "facts", facts_json); }
 
 Result<void> Inventory::set_match(std::int64_t id, const std::string& role, const json& allocation,
                                   const json& variables) {
@@ -245,21 +248,9 @@ Result<void> Inventory::set_match(std::int64_t id, const std::string& role, cons
   return st->run();
 }
 
-Result<void> Inventory::set_mac(std::int64_t id, const std::string& mac) {
-  std::lock_guard lock(*mu_);
-  auto st = db_.prepare("UPDATE nodes SET mac = ?, updated_ms = ? WHERE id = ?");
-  if (!st) return fail(st.error());
-  st->bind(1, std::string_view(mac)).bind(2, now_ms()).bind(3, id);
-  return st->run();
-}
+Result<void> Inventory::set_mac(std::int64_t id, const std::string& mac) { return set_column(id, "mac", mac); }
 
-Result<void> Inventory::set_goal(std::int64_t id, std::string_view goal) {
-  std::lock_guard lock(*mu_);
-  auto st = db_.prepare("UPDATE nodes SET goal = ?, updated_ms = ? WHERE id = ?");
-  if (!st) return fail(st.error());
-  st->bind(1, goal).bind(2, now_ms()).bind(3, id);
-  return st->run();
-}
+Result<void> Inventory::set_goal(std::int64_t id, std::string_view goal) { return set_column(id, "goal", goal); }
 
 Result<std::optional<std::string>> Inventory::bmc_password(std::int64_t id) {
   std::lock_guard lock(*mu_);

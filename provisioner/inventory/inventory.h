@@ -103,6 +103,7 @@ class Inventory {
   explicit Inventory(store::Db db) : db_(std::move(db)) {}
   Result<std::optional<Node>> find_one(std::string_view where, std::string_view value);
   Result<std::optional<Node>> find_by_id_locked(std::int64_t id);
+  Result<void> set_column(std::int64_t id, std::string_view column, std::string_view value);
 
   store::Db db_;
   std::unique_ptr<std::mutex> mu_ = std::make_unique<std::mutex>();
