@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include "imagebuilder/delta_store.h"
 #include "imagebuilder/file_io.h"
 #include "imagebuilder/manifest_validate.h"
 
@@ -41,6 +42,15 @@ class StoreSource final : public ImageSource {
   Result<void> fetch(const Entry& e, const ByteSink& sink) override {
     fetched_ += e.size;
     return store_.read_object(e.sha256, e.size, sink);
+  }
+  Result<std::optional<std::string>> fetch_delta(const Digest& base, const Digest& want, std::uint64_t max_bytes) override {
+    // Only what `ingot image delta` (or a server) stored: building one here would cost more than
+    // reading the whole object from this same disk.
+    if (lookup_delta(store_, base, want).status != DeltaStatus::stored) return std::optional<std::string>();
+    auto bytes = read_file_limited(delta_path(store_, base, want), max_bytes);
+    if (!bytes) return fail(bytes.error());
+    fetched_ += bytes->size();
+    return std::optional<std::string>(std::move(*bytes));
   }
   std::uint64_t bytes_fetched() const override { return fetched_; }
   std::string describe() const override { return "store " + store_.root().string(); }
@@ -99,6 +109,24 @@ class HttpSource final : public ImageSource {
     if (!sink_error) return sink_error;
     if (!r) return r;
     return dec.finish(e.sha256);
+  }
+  Result<std::optional<std::string>> fetch_delta(const Digest& base, const Digest& want, std::uint64_t max_bytes) override {
+    struct Ctx {
+      std::string body;
+      std::uint64_t max;
+      std::uint64_t* fetched;
+    } ctx{{}, max_bytes, &fetched_};
+    auto cb = +[](char* p, size_t s, size_t n, void* u) -> size_t {
+      auto* c = static_cast<Ctx*>(u);
+      *c->fetched += s * n;
+      if (c->body.size() + s * n > c->max) return 0;
+      c->body.append(p, s * n);
+      return s * n;
+    };
+    auto r = perform("/images/v1/deltas/" + base.hex() + "/" + want.hex(), cb, &ctx, nullptr);
+    if (last_status_ == 404) return std::optional<std::string>();  // none, or not worth it
+    if (!r) return fail(r.error());
+    return std::optional<std::string>(std::move(ctx.body));
   }
   std::uint64_t bytes_fetched() const override { return fetched_; }
   std::string describe() const override { return base_; }
@@ -159,6 +187,7 @@ class HttpSource final : public ImageSource {
     CURLcode rc = curl_easy_perform(curl_);
     long status = 0;
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
+    last_status_ = status;
     if (rc == CURLE_WRITE_ERROR) return fail(url + ": transfer stopped by the receiver");
     if (rc != CURLE_OK) return fail(url + ": " + curl_easy_strerror(rc));
     if (status != 200) return fail(url + ": HTTP " + std::to_string(status));
@@ -169,6 +198,7 @@ class HttpSource final : public ImageSource {
   std::string base_;
   CURL* curl_ = nullptr;
   std::uint64_t fetched_ = 0;
+  long last_status_ = 0;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/result.h"
@@ -24,6 +25,13 @@ class ImageSource {
   virtual Result<std::string> public_key_pem() = 0;
   // Streams the verified content of a file entry into sink.
   virtual Result<void> fetch(const Entry& file, const ByteSink& sink) = 0;
+  // The librsync delta base -> want as stored (its zstd frame, unverified: delta_fetch.h checks
+  // what it produces), or nullopt when the source has none or it is not worth it. An answer
+  // over max_bytes is an error. Sources without deltas keep this default.
+  virtual Result<std::optional<std::string>> fetch_delta(const Digest& base, const Digest& want, std::uint64_t max_bytes) {
+    (void)base, (void)want, (void)max_bytes;
+    return std::optional<std::string>();
+  }
   virtual std::uint64_t bytes_fetched() const = 0;
   virtual std::string describe() const = 0;
 };

@@ -110,7 +110,8 @@ Result<void> ObjectDecoder::update(std::span<const std::uint8_t> compressed) {
     if (ret == 0) s.frame_done = true;
     s.produced += o.pos;
     if (s.produced > s.max_output)
-      return fail("object decompresses to more than the " + std::to_string(s.max_output) + " bytes expected");
+      return fail(std::make_error_code(std::errc::file_too_large),
+                  "object decompresses to more than the " + std::to_string(s.max_output) + " bytes expected");
     s.hash.update(std::span<const std::uint8_t>(s.out.data(), o.pos));
     if (o.pos)
       if (auto r = s.sink({s.out.data(), o.pos}); !r) return r;
@@ -118,10 +119,16 @@ Result<void> ObjectDecoder::update(std::span<const std::uint8_t> compressed) {
   return ok();
 }
 
-Result<void> ObjectDecoder::finish(const Digest& expected) {
+Result<Digest> ObjectDecoder::finish_frame() {
   auto& s = *impl_;
   if (!s.frame_done) return fail("object is truncated (its zstd frame does not end)");
-  Digest got = s.hash.finish();
+  return s.hash.finish();
+}
+
+Result<void> ObjectDecoder::finish(const Digest& expected) {
+  auto got_or = finish_frame();
+  if (!got_or) return fail(got_or.error());
+  Digest got = *got_or;
   if (got != expected) return fail("object content hashes to " + got.hex() + ", expected " + expected.hex());
   return ok();
 }

@@ -54,6 +54,9 @@ class ObjectDecoder {
   Result<void> update(std::span<const std::uint8_t> compressed);
   // Fails unless the frame is complete and the output hashes to `expected`.
   Result<void> finish(const Digest& expected);
+  // Fails unless the frame is complete; the output's digest (for frames not named by content,
+  // such as deltas, whose result is checked downstream).
+  Result<Digest> finish_frame();
   std::uint64_t output_size() const;
 
  private:

@@ -136,17 +136,31 @@ Result<PutResult> ObjectStore::put_bytes(std::string_view content) const {
   return put_fd(fd->get(), "(bytes)");
 }
 
-Result<void> ObjectStore::read_object(const Digest& d, std::uint64_t size, const ByteSink& sink) const {
+Result<std::uint64_t> ObjectStore::read_object_bounded(const Digest& d, std::uint64_t max_size, const ByteSink& sink) const {
   auto path = object_path(d);
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return errno_error("missing object " + d.hex() + ":", path);
-  ObjectDecoder dec(sink, size);
+  ObjectDecoder dec(sink, max_size);
   auto n = for_each_chunk(fd.get(), path, [&](std::span<const std::uint8_t> b) { return dec.update(b); });
-  if (!n) return fail("object " + d.hex() + ": " + n.error().message());
+  // The code survives (file_too_large: over max_size), so callers can tell "too big" from "corrupt".
+  if (!n) return fail(n.error().code, "object " + d.hex() + ": " + n.error().message());
   if (auto r = dec.finish(d); !r) return fail("object " + d.hex() + ": " + r.error().message());
-  if (dec.output_size() != size)
-    return fail("object " + d.hex() + " has " + std::to_string(dec.output_size()) + " bytes, the manifest says " + std::to_string(size));
+  return dec.output_size();
+}
+
+Result<void> ObjectStore::read_object(const Digest& d, std::uint64_t size, const ByteSink& sink) const {
+  auto got = read_object_bounded(d, size, sink);
+  if (!got) return fail(got.error());
+  if (*got != size)
+    return fail("object " + d.hex() + " has " + std::to_string(*got) + " bytes, the manifest says " + std::to_string(size));
   return ok();
+}
+
+Result<std::uint64_t> ObjectStore::stored_size(const Digest& d) const {
+  struct stat st {};
+  auto path = object_path(d);
+  if (::stat(path.c_str(), &st) != 0) return errno_error("missing object " + d.hex() + ":", path);
+  return static_cast<std::uint64_t>(st.st_size);
 }
 
 Result<std::string> ObjectStore::read_object_bytes(const Digest& d, std::uint64_t size) const {

@@ -40,6 +40,7 @@ struct GcReport {
   std::size_t objects_removed = 0;
   std::uint64_t bytes_freed = 0;
   std::size_t temp_files_removed = 0;
+  std::size_t deltas_removed = 0;  // deltas (and "not worth it" marks) whose base or result went
 };
 
 // An advisory lock on the store, released on destruction.
@@ -77,6 +78,11 @@ class ObjectStore {
   // Streams the object's content to sink, verifying its hash and size. On error the sink may
   // have had part of the bytes: write into a temp file and drop it on failure.
   Result<void> read_object(const Digest& d, std::uint64_t size, const ByteSink& sink) const;
+  // The same when the size is not known (deltas are built from hashes alone): refuses output
+  // beyond max_size; returns the object's size.
+  Result<std::uint64_t> read_object_bounded(const Digest& d, std::uint64_t max_size, const ByteSink& sink) const;
+  // The compressed object's size on disk (what a fetch of it costs on the wire).
+  Result<std::uint64_t> stored_size(const Digest& d) const;
   Result<std::string> read_object_bytes(const Digest& d, std::uint64_t size) const;
   Result<void> verify_object(const Digest& d, std::uint64_t size) const;
   Result<std::vector<Digest>> list_objects() const;
@@ -98,9 +104,11 @@ class ObjectStore {
   // Removes objects no stored manifest references and stale temp files (under an exclusive lock).
   Result<GcReport> gc(bool dry_run) const;
 
+  // A new file under tmp/ (renamed into place by whoever fills it).
+  Result<UniqueFd> open_temp(std::string* path_out) const;
+
  private:
   explicit ObjectStore(std::filesystem::path root) : root_(std::move(root)) {}
-  Result<UniqueFd> open_temp(std::string* path_out) const;
   std::filesystem::path root_;
 };
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "imagebuilder/delta_store.h"
 #include "imagebuilder/manifest_json.h"
 #include "imagebuilder/object_store.h"
 #include "imagebuilder/signing.h"
@@ -133,6 +134,7 @@ Result<GcReport> ObjectStore::gc(bool dry_run) const {
     ++rep.objects_removed;
     if (!dry_run) fs::remove(path, ec);
   }
+  rep.deltas_removed = gc_deltas(*this, live, dry_run);
   std::error_code ec;
   auto now = fs::file_time_type::clock::now();
   for (fs::directory_iterator t(root_ / "tmp", ec), end; !ec && t != end; t.increment(ec)) {

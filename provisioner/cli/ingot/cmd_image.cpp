@@ -150,7 +150,7 @@ int image_gc(const ingot::cli::Args& args) {
   auto rep = store->gc(f.has("dry-run"));
   if (!rep) return error("image gc", rep.error().message());
   std::cout << (f.has("dry-run") ? "would remove " : "removed ") << rep->objects_removed << " objects ("
-            << human_bytes(rep->bytes_freed) << "), kept " << rep->objects_kept << ", stale temp files: " << rep->temp_files_removed
+            << human_bytes(rep->bytes_freed) << "), kept " << rep->objects_kept << ", stale temp files: " << rep->temp_files_removed << ", deltas: " << rep->deltas_removed
             << "\n";
   return 0;
 }

@@ -1,0 +1,4 @@
+# Deltas (librsync) and drift detection: codec, store, fetch fallbacks; the CLI and HTTP
+# route against `ingot serve` and curl.
+set(_ibd ${CMAKE_CURRENT_LIST_DIR})
+ingot_doctest(test_image_delta SOURCES ${_ibd}/delta_test.cpp LIBS ingot::image LABEL unit)
