@@ -32,26 +32,6 @@ struct Scanned {
   nlink_t nlink = 1;
 };
 
-Result<void> read_xattrs(const fs::path& path, Entry& e) {
-  ssize_t len = ::llistxattr(path.c_str(), nullptr, 0);
-  if (len < 0 && (errno == ENOTSUP || errno == ENODATA)) return ok();
-  if (len < 0) return errno_error("cannot list xattrs of", path);
-  std::string names(static_cast<std::size_t>(len), '\0');
-  len = ::llistxattr(path.c_str(), names.data(), names.size());
-  if (len < 0) return errno_error("cannot list xattrs of", path);
-  names.resize(static_cast<std::size_t>(len));
-  for (std::size_t pos = 0; pos < names.size();) {
-    std::string name = names.c_str() + pos;
-    pos += name.size() + 1;
-    std::string value(kMaxXattrValueSize, '\0');
-    ssize_t n = ::lgetxattr(path.c_str(), name.c_str(), value.data(), value.size());
-    if (n < 0 && errno == ENODATA) continue;  // removed since it was listed
-    if (n < 0) return errno_error("cannot read xattr " + name + " of", path);
-    value.resize(static_cast<std::size_t>(n));
-    e.xattrs.emplace(std::move(name), std::move(value));
-  }
-  return ok();
-}
 
 class Walker {
  public:
@@ -194,6 +174,27 @@ Result<void> store_contents(const fs::path& root, const ScanOptions& opt, std::v
 }
 
 }  // namespace
+
+Result<void> read_xattrs(const std::filesystem::path& path, Entry& e) {
+  ssize_t len = ::llistxattr(path.c_str(), nullptr, 0);
+  if (len < 0 && (errno == ENOTSUP || errno == ENODATA)) return ok();
+  if (len < 0) return errno_error("cannot list xattrs of", path);
+  std::string names(static_cast<std::size_t>(len), '\0');
+  len = ::llistxattr(path.c_str(), names.data(), names.size());
+  if (len < 0) return errno_error("cannot list xattrs of", path);
+  names.resize(static_cast<std::size_t>(len));
+  for (std::size_t pos = 0; pos < names.size();) {
+    std::string name = names.c_str() + pos;
+    pos += name.size() + 1;
+    std::string value(kMaxXattrValueSize, '\0');
+    ssize_t n = ::lgetxattr(path.c_str(), name.c_str(), value.data(), value.size());
+    if (n < 0 && errno == ENODATA) continue;  // removed since it was listed
+    if (n < 0) return errno_error("cannot read xattr " + name + " of", path);
+    value.resize(static_cast<std::size_t>(n));
+    e.xattrs.emplace(std::move(name), std::move(value));
+  }
+  return ok();
+}
 
 Result<ScanStats> scan_tree(const fs::path& root, const ScanOptions& options, Manifest& m) {
   struct stat st {};

@@ -41,6 +41,9 @@ struct ScanStats {
 // Fills m.entries (sorted, hardlinks resolved) from root; leaves the header fields alone.
 Result<ScanStats> scan_tree(const std::filesystem::path& root, const ScanOptions& options, Manifest& m);
 
+// The xattrs of path (not following a symlink) into e.xattrs; none where unsupported.
+Result<void> read_xattrs(const std::filesystem::path& path, Entry& e);
+
 // SOURCE_DATE_EPOCH from the environment, if set and a valid non-negative integer.
 Result<std::optional<std::int64_t>> source_date_epoch();
 

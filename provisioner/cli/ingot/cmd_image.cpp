@@ -11,6 +11,8 @@
 #include "imagebuilder/progress_line.h"
 #include "imagebuilder/store_paths.h"
 
+int image_verify_target(const ingot::cli::Args& args);  // cmd_image_drift.cpp
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -124,6 +126,8 @@ int image_diff(const ingot::cli::Args& args) {
 }
 
 int image_verify(const ingot::cli::Args& args) {
+  for (auto& a : args)
+    if (a == "--target" || a.starts_with("--target=")) return image_verify_target(args);
   ingot::cli::Flags f(args, {"store", "state-dir", "pubkey"});
   if (!f.ok() || f.positional().size() != 1)
     return usage("image verify ROLE@VERSION [--store DIR] [--pubkey FILE]", f.error());
@@ -160,5 +164,7 @@ int image_gc(const ingot::cli::Args& args) {
 INGOT_COMMAND("image list", "list the images in the store", image_list);
 INGOT_COMMAND("image show", "show an image's summary or its manifest", image_show);
 INGOT_COMMAND("image diff", "paths added, removed and changed between two images", image_diff);
-INGOT_COMMAND("image verify", "check an image's signature and every object's hash", image_verify);
+INGOT_COMMAND("image verify",
+              "check an image's signature and every object's hash; with --target DIR [--full], the tree's drift",
+              image_verify);
 INGOT_COMMAND("image gc", "remove objects no image references", image_gc);
