@@ -8,6 +8,7 @@
 #include "hwmatch/facts.h"
 #include "provisioner/agent/bootloader.h"
 #include "provisioner/agent/disk_setup.h"
+#include "provisioner/agent/image_state.h"
 
 namespace ingot::agent {
 namespace fs = std::filesystem;
@@ -123,7 +124,11 @@ Result<DeployOutcome> run_deploy(ServerClient& server, CommandRunner& runner, co
       if (!cfg) return fail(cfg.error());
       json files = (*cfg)["files"];
       files["/etc/fstab"] = {{"content", fstab(disk)}, {"mode", 0644}};
-      return write_files(env.target, files);
+      if (auto w = write_files(env.target, files); !w) return w;
+      // Upgrades keep these files as they keep the recipe's keep list (UPGRADE-CONTRACT.md).
+      std::vector<std::string> written;
+      for (auto& [path, f] : files.items()) written.push_back(path);
+      return write_node_config_list(env.target, written);
     });
     if (!configured) return configured;
     return phase(rep, "bootloader", "install GRUB for BIOS and UEFI", [&]() -> Result<void> {

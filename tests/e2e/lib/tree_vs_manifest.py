@@ -5,7 +5,8 @@
 
 Every manifest entry must be on disk with its type, mode, owner, symlink target, and for files
 its size and sha256. Paths the deploy is expected to change or add (the node's config, the
-bootloader, first-boot state, the image's own "keep" list) may differ or be extra; anything else
+bootloader, first-boot state, the image's own "keep" list, the paths in the root's
+/var/lib/ingot/node-config.list) may differ or be extra; anything else
 extra is reported. Exit 0 when the tree is the image, 1 with one line per difference otherwise.
 """
 import hashlib
@@ -45,6 +46,12 @@ def main():
         manifest = json.load(f)
     root = sys.argv[2]
     keep = [k.strip("/") for k in manifest.get("keep", [])]
+    # The node's config files as the deploy agent listed them (kept across upgrades too).
+    try:
+        with open(os.path.join(root, "var/lib/ingot/node-config.list")) as f:
+            keep += [line.strip().strip("/") for line in f if line.strip()]
+    except FileNotFoundError:
+        pass
     problems = []
     listed = set()
     for e in manifest["entries"]:

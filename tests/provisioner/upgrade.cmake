@@ -1,0 +1,3 @@
+ingot_doctest(test_upgrade_plan SOURCES ${CMAKE_CURRENT_LIST_DIR}/upgrade_plan_test.cpp
+  LIBS ingot::provisioner LABEL unit)
+ingot_script_test(test_agent_upgrade SCRIPT ${CMAKE_CURRENT_LIST_DIR}/upgrade.sh LABEL integration TIMEOUT 300)
