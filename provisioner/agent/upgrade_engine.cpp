@@ -79,7 +79,9 @@ class Upgrade {
     if (!node_config) return failed(node_config.error().message());
     protect_ = protected_paths(from_.manifest, to_.manifest, *node_config);
 
-    auto drift = find_drift(from_.manifest, req_.root, protect_);
+    auto found = find_upgrade_drift(from_.manifest, req_.root, protect_);
+    if (!found) return failed(found.error().message());
+    const auto& drift = *found;
     if (!drift.empty()) {
       json paths = json::array();
       for (std::size_t i = 0; i < drift.size() && i < kMaxDriftPathsReported; ++i) paths.push_back(drift[i]);
@@ -184,7 +186,8 @@ class Upgrade {
     auto staged = stage_objects(in, src_, area_);
     if (!staged) return drop("staging " + to_.ref + " failed, nothing switched: " + staged.error().message());
     out_.data["bytes_fetched"] = staged->bytes_wire;
-    out_.data["bytes_delta"] = 0;
+    out_.data["bytes_delta"] = staged->bytes_delta;
+    out_.data["deltas"] = staged->deltas;
     out_.data["objects_local"] = staged->local;
     if (auto s = sync_filesystem(req_.root); !s) return drop(s.error().message());
     report_("staged", std::to_string(staged->objects) + " objects staged", out_.data);

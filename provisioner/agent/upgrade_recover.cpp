@@ -52,7 +52,9 @@ Result<std::optional<UpgradeOutcome>> finish_commit(const fs::path& root, const 
   if (!to) return fail(to.error());
   auto protect = protect_for(root, *to, *to);
   if (!protect) return fail(protect.error());
-  auto drift = find_drift(to->manifest, root, *protect);
+  auto found = find_upgrade_drift(to->manifest, root, *protect);
+  if (!found) return fail(found.error());
+  const auto& drift = *found;
   UpgradeOutcome o = drift.empty() ? outcome(j, "done", j.from + " -> " + j.to + " after the reboot")
                                    : outcome(j, "failed", std::to_string(drift.size()) + " path(s) differ from " + j.to +
                                                               " after the reboot (first: " + drift[0] + ")");

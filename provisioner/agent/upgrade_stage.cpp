@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "imagebuilder/delta_fetch.h"
 #include "imagebuilder/digest.h"
 #include "imagebuilder/file_io.h"
 
@@ -40,11 +41,19 @@ Result<bool> copy_verified(const fs::path& src, const fs::path& dst, const Entry
   return total == e.size && h.finish() == e.sha256;
 }
 
-Result<void> fetch_into(image::ImageSource& src, const Entry& e, const fs::path& dst) {
+// base: n's entry at the same path, when the node still has it as n made it: a librsync delta
+// from it costs far fewer bytes than the object (fetch_via_delta falls back to the object).
+Result<void> fetch_into(image::ImageSource& src, const Entry& e, const Entry* base, const fs::path& root,
+                        const fs::path& dst, StageStats& stats) {
   image::UniqueFd out(::open(dst.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!out) return image::errno_error("cannot create", dst);
-  // TODO(delta): fetch_via_delta against the node's current file once imagebuilder has it.
-  return src.fetch(e, [&](std::span<const std::uint8_t> data) { return image::write_all(out.get(), data.data(), data.size(), dst); });
+  auto sink = [&](std::span<const std::uint8_t> data) { return image::write_all(out.get(), data.data(), data.size(), dst); };
+  if (!base) return src.fetch(e, sink);
+  image::FetchInfo info;
+  auto r = image::fetch_via_delta(src, e, base->sha256, root / base->path, sink, &info);
+  if (info.via_delta) ++stats.deltas;
+  stats.bytes_delta += info.delta_bytes;
+  return r;
 }
 
 }  // namespace
@@ -94,7 +103,10 @@ Result<StageStats> stage_objects(const StageInput& in, image::ImageSource& src, 
       }
     }
     if (!staged) {
-      if (auto r = fetch_into(src, e, part); !r) {
+      const Entry* old = in.from->find(e.path);
+      if (old) old = in.from->resolve(*old);
+      bool usable = old && old->type == image::EntryType::file && !drifted.count(e.path) && !in.protect->keeps(e.path);
+      if (auto r = fetch_into(src, e, usable ? old : nullptr, in.root, part, stats); !r) {
         ::unlink(part.c_str());
         return fail(e.path + ": " + r.error().message());
       }

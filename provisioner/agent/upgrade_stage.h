@@ -1,7 +1,8 @@
 // Staging: every object an upgrade needs, fetched and verified into the upgrade area before
 // anything on the root changes (state `staging`). Content the node already has under another
 // path of n (a moved or duplicated file) is copied locally and re-hashed instead of fetched;
-// objects staged by an interrupted run are re-hashed and reused.
+// objects staged by an interrupted run are re-hashed and reused; a changed file comes as a
+// librsync delta against n's version when the server has one (imagebuilder/delta_fetch.h).
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,8 @@ struct StageStats {
   std::uint64_t bytes_wire = 0;    // what the source counted (compressed bytes)
   std::uint64_t local = 0;         // objects copied from the node's own tree
   std::uint64_t reused = 0;        // already staged by an earlier run
+  std::uint64_t deltas = 0;        // objects rebuilt from a librsync delta against n's file
+  std::uint64_t bytes_delta = 0;   // delta bytes on the wire (part of bytes_wire)
 };
 
 struct StageInput {

@@ -144,16 +144,19 @@ TEST_CASE("drift: a quick metadata pass over the tree") {
   put("etc/a", "aaa");
   put("etc/b", "bb");
   std::filesystem::create_symlink("a", root / "etc/l");
+  timespec lts[2] = {{1700000000, 0}, {1700000000, 0}};
+  utimensat(AT_FDCWD, (root / "etc/l").c_str(), lts, AT_SYMLINK_NOFOLLOW);
   chmod((root / "etc").c_str(), 0755);
   chmod(root.c_str(), 0755);
   ingot::image::KeepList keep(m.keep);
-  CHECK(find_drift(m, root, keep).empty());  // etc/kept is missing, but it is the node's
+  CHECK(find_upgrade_drift(m, root, keep)->empty());  // etc/kept is missing, but it is the node's
   put("etc/b", "bX");                         // same size and mtime: the quick pass cannot see it
-  CHECK(find_drift(m, root, keep).empty());
+  CHECK(find_upgrade_drift(m, root, keep)->empty());
   put("etc/b", "bXX");
   std::filesystem::remove(root / "etc/l");
   std::filesystem::create_symlink("b", root / "etc/l");
-  CHECK(find_drift(m, root, keep) == std::vector<std::string>{"etc/b", "etc/l"});
+  std::ofstream(root / "etc/extra") << "a log";  // the node's own file: not drift
+  CHECK(*find_upgrade_drift(m, root, keep) == std::vector<std::string>{"etc/b", "etc/l"});
 }
 
 TEST_CASE("journal: round trip, and a broken journal is an error, not a crash") {
