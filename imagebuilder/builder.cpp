@@ -14,6 +14,7 @@
 #include "imagebuilder/file_io.h"
 #include "imagebuilder/keep_list.h"
 #include "imagebuilder/build_stages.h"
+#include "imagebuilder/host_program_install.h"
 #include "imagebuilder/image_publish.h"
 #include "imagebuilder/initramfs_pack.h"
 #include "imagebuilder/progress_line.h"
@@ -134,6 +135,12 @@ Result<std::int64_t> build_tree(const BuildPlan& plan, const BuildRequest& req, 
       if (auto r = layers.run_in(tree, {"apt-get", "clean"}); !r) return fail(r.error());
   }
   if (auto r = create_accounts(plan, tree, layers); !r) return fail(r.error());  // groups packages created
+  if (plan.ingot_agent) {
+    if (req.agent.empty()) return fail("the recipe sets \"ingot_agent\" but no agent binary was given (--agent PATH)");
+    phase("ingot-agent from " + req.agent.string());
+    auto a = install_host_program(req.agent, tree, kAgentPathInTree, layers);
+    if (!a) return fail("ingot_agent: " + a.error().message());
+  }
   if (plan.initramfs) {
     phase("packing initramfs " + plan.initramfs->second);
     fs::path from = tree / plan.initramfs->first;
@@ -152,6 +159,7 @@ Result<json> build_image(const BuildRequest& request) {
   // Steps cd and chroot: every path they get must be absolute.
   BuildRequest req = request;
   for (auto* p : {&req.store_dir, &req.key_file, &req.cache_dir, &req.work_dir}) *p = fs::absolute(*p);
+  if (!req.agent.empty()) req.agent = fs::absolute(req.agent);
   auto start = std::chrono::steady_clock::now();
   auto sde = source_date_epoch();
   if (!sde) return fail(sde.error());

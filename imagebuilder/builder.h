@@ -20,6 +20,7 @@ struct BuildRequest {
   std::optional<std::filesystem::path> from_tree;
   std::filesystem::path cache_dir;  // debootstrap download tarballs, fetched .debs
   std::filesystem::path work_dir;   // parent of the temporary build tree
+  std::filesystem::path agent;      // ingot-agent for recipes with "ingot_agent" ("" = none given)
   bool keep_work = false;           // leave the work tree for debugging
   unsigned threads = 2;
 };

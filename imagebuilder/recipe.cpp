@@ -18,7 +18,8 @@ using json = nlohmann::json;
 
 const std::set<std::string> kKnownFields{"role",  "parent", "method",   "suite",  "variant",        "mirror",
                                          "components", "recommends", "packages", "remove", "overlay", "hooks",
-                                         "groups", "users", "keep",   "drop",    "version", "kernel_modules", "comment", "initramfs"};
+                                         "groups", "users", "keep",   "drop",    "version", "kernel_modules", "comment", "initramfs",
+                                         "ingot_agent"};
 // Fields only the root of a chain may set: a layer cannot change what it is built on.
 const std::set<std::string> kRootOnly{"method", "suite", "variant", "mirror", "components", "recommends", "kernel_modules"};
 
@@ -157,6 +158,9 @@ Result<void> read_layer(const RecipeReader& r, const fs::path& dir, const std::s
     }
   }
   if (auto a = read_accounts(r, plan); !a) return a;
+  auto agent = r.boolean("ingot_agent", false);
+  if (!agent) return fail(agent.error());
+  plan.ingot_agent = plan.ingot_agent || *agent;
   if (r.has("initramfs") && !plan.initramfs) {
     auto& ir = r.raw()["initramfs"];
     if (!ir.is_object() || !ir.contains("from") || !ir.contains("to") || !ir["from"].is_string() || !ir["to"].is_string())

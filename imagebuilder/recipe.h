@@ -65,6 +65,9 @@ struct BuildPlan {
   // Packed after the layers into a reproducible initramfs (initramfs_pack.h), then removed:
   // {directory in the tree, output file in the tree}. Set by the nearest layer that sets it.
   std::optional<std::pair<std::string, std::string>> initramfs;
+  // Any layer's "ingot_agent": true: the build puts ingot-agent (BuildRequest::agent) and its
+  // shared libraries into the tree (host_program_install.h), for nodes that upgrade themselves.
+  bool ingot_agent = false;
 };
 
 // Reads role_dir/recipe.json and its parents (siblings of role_dir, by role name).

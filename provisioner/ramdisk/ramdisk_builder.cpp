@@ -10,6 +10,7 @@
 #include <zstd.h>
 
 #include "common/log.h"
+#include "imagebuilder/shared_libraries.h"
 #include "provisioner/ramdisk/cpio_writer.h"
 
 namespace ingot::ramdisk {
@@ -100,34 +101,6 @@ class Tree {
   std::set<std::string> dirs_;  // sorted: parents before children
   std::map<std::string, Entry> files_;
 };
-
-// The shared libraries (and the dynamic loader) a host binary needs, from ldd.
-std::vector<std::string> libraries_of(const std::string& binary) {
-  std::vector<std::string> libs;
-  std::istringstream in(run_capture("ldd '" + binary + "' 2>/dev/null"));
-  std::string line;
-  while (std::getline(in, line)) {
-    auto arrow = line.find("=> /");
-    std::string path;
-    if (arrow != std::string::npos) {
-      path = line.substr(arrow + 3);
-    } else {
-      auto slash = line.find('/');
-      if (slash == std::string::npos) continue;
-      path = line.substr(slash);
-    }
-    path = path.substr(0, path.find(' '));
-    if (!path.empty()) libs.push_back(path);
-  }
-  return libs;
-}
-
-bool is_elf(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  char magic[4] = {};
-  in.read(magic, 4);
-  return in && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
-}
 
 struct Modules {
   std::map<std::string, std::string> path_of;  // name → path relative to lib/modules/VER
@@ -222,14 +195,17 @@ Result<RamdiskResult> build_ramdisk(const RamdiskSpec& spec) {
     for (auto& e : fs::recursive_directory_iterator(grub_dir)) {
       if (!e.is_regular_file()) continue;
       tree.copy_host(e.path().string());
-      if (is_elf(e.path().string()) && e.path().extension() != ".mod" && e.path().extension() != ".img" &&
+      if (image::is_elf_file(e.path()) && e.path().extension() != ".mod" && e.path().extension() != ".img" &&
           e.path().extension() != ".image")
         elves.push_back(e.path().string());
     }
   }
-  for (auto& elf : elves)
-    for (auto& lib : libraries_of(elf))
+  for (auto& elf : elves) {
+    auto libs = image::shared_libraries_of(elf);
+    for (auto& lib : libs.paths)
       if (!tree.copy_host(lib)) res.missing.push_back(lib);
+    for (auto& soname : libs.missing) res.missing.push_back(soname + " (needed by " + elf + ")");
+  }
 
   // busybox-static provides the shell and the small tools; real programs above take precedence.
   const std::string busybox = "/bin/busybox";

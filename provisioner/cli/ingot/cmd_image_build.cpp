@@ -1,5 +1,5 @@
 // `ingot image build ROLE_DIR --version V [--store DIR] [--from-tree TREE] [--key FILE]
-//   [--report FILE.json] [--cache DIR] [--work DIR] [--keep-work]`
+//   [--report FILE.json] [--cache DIR] [--work DIR] [--keep-work] [--agent PATH]`
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -8,6 +8,7 @@
 #include "imagebuilder/builder.h"
 #include "imagebuilder/signing.h"
 #include "imagebuilder/store_paths.h"
+#include "provisioner/cli/ingot/agent_beside_self.h"
 
 namespace {
 
@@ -17,10 +18,12 @@ using namespace ingot::image;
 constexpr const char* kUsage =
     "usage: ingot image build ROLE_DIR [--version V] [--store DIR] [--from-tree TREE] [--key FILE]\n"
     "                         [--report FILE.json] [--cache DIR] [--work DIR] [--keep-work] [--state-dir DIR]\n"
-    "  with --from-tree, ROLE_DIR may be a bare role name and needs no recipe";
+    "                         [--agent PATH]\n"
+    "  with --from-tree, ROLE_DIR may be a bare role name and needs no recipe\n"
+    "  --agent: the ingot-agent a recipe with \"ingot_agent\" carries (default: the one beside ingot)";
 
 int image_build(const ingot::cli::Args& args) {
-  ingot::cli::Flags f(args, {"version", "store", "from-tree", "key", "report", "cache", "work", "state-dir", "threads"},
+  ingot::cli::Flags f(args, {"version", "store", "from-tree", "key", "report", "cache", "work", "state-dir", "threads", "agent"},
                       {"keep-work"});
   if (!f.ok() || f.positional().size() != 1) {
     std::cerr << f.error() << "\n" << kUsage << "\n";
@@ -36,6 +39,7 @@ int image_build(const ingot::cli::Args& args) {
   req.cache_dir = f.get_or("cache", (state / "build-cache").string());
   req.work_dir = f.get_or("work", "/var/tmp");
   req.keep_work = f.has("keep-work");
+  req.agent = f.get_or("agent", ingot::cli::agent_beside_self().string());
   req.threads = std::max(1u, std::thread::hardware_concurrency());
   if (auto t = f.get("threads")) req.threads = static_cast<unsigned>(std::max(1, std::atoi(t->c_str())));
   auto report = build_image(req);

@@ -3,17 +3,10 @@
 #include <iostream>
 
 #include "common/cli.h"
+#include "provisioner/cli/ingot/agent_beside_self.h"
 #include "provisioner/ramdisk/ramdisk_builder.h"
 
 namespace {
-
-// The agent installed beside this ingot binary (build tree or /usr/bin).
-std::filesystem::path agent_beside_self() {
-  std::error_code ec;
-  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return "ingot-agent";
-  return self.parent_path() / "ingot-agent";
-}
 
 int run(const ingot::cli::Args& args) {
   ingot::cli::Flags f(args, {"kernel-dir", "agent", "out", "zstd-level"});
@@ -23,7 +16,7 @@ int run(const ingot::cli::Args& args) {
   }
   auto spec = ingot::ramdisk::default_spec();
   spec.kernel_dir = f.get_or("kernel-dir", "/var/cache/ingot/kernel");
-  spec.agent = f.get_or("agent", agent_beside_self().string());
+  spec.agent = f.get_or("agent", ingot::cli::agent_beside_self().string());
   spec.out_dir = f.get_or("out", "/var/lib/ingot/ramdisk");
   if (auto l = f.get("zstd-level")) spec.zstd_level = std::stoi(*l);
   auto r = ingot::ramdisk::build_ramdisk(spec);

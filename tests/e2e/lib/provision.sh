@@ -60,17 +60,18 @@ _prov_ramdisk() {
 }
 
 # The signing key and tiny@1 in a store, made with ingot's CLI (`key generate`, `image build`)
-# and cached per content (recipe files + ingot binary): the build takes ~45 s here.
+# and cached per content (recipe files + ingot and the ingot-agent the image carries): the build
+# takes ~45 s here.
 _prov_tiny_image() {
-  local key dir
-  key=$( { cat "$INGOT_BIN"; find "$PROV_TINY_RECIPE" -type f | LC_ALL=C sort | xargs cat; } | sha256sum | cut -c1-16)
+  local key dir agent=${INGOT_AGENT_BIN:-$(dirname "$INGOT_BIN")/ingot-agent}
+  key=$( { cat "$INGOT_BIN" "$agent"; find "$PROV_TINY_RECIPE" -type f | LC_ALL=C sort | xargs cat; } | sha256sum | cut -c1-16)
   dir=$INGOT_CACHE_DIR/e2e/tiny-$key
   mkdir -p "$INGOT_CACHE_DIR/e2e"
   (flock 9
    [[ -e $dir/images ]] || {
      rm -rf "$dir.tmp" && mkdir -p "$dir.tmp" &&
        "$INGOT_BIN" key generate --state-dir "$dir.tmp" >"$E2E_DIR/image-build.log" 2>&1 &&
-       "$INGOT_BIN" image build "$PROV_TINY_RECIPE" --version 1 --state-dir "$dir.tmp" \
+       "$INGOT_BIN" image build "$PROV_TINY_RECIPE" --version 1 --state-dir "$dir.tmp" --agent "$agent" \
          --cache "$INGOT_CACHE_DIR/image-build" >>"$E2E_DIR/image-build.log" 2>&1 &&
        mv "$dir.tmp" "$dir"
    }) 9>"$INGOT_CACHE_DIR/e2e/.tiny.lock" ||
