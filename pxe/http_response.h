@@ -55,6 +55,9 @@ struct HttpResponse {
   std::variant<std::string, FileBody, StreamBody> body;
   bool close = false;  // close the connection after this response
   std::string note;    // appended to the request's log line: what the client got, and why
+  // Set by a handler whose answer needs work off the event loop (an image delta built on a
+  // worker pool): the shell awaits it and sends the response it returns instead of this one.
+  std::function<asio::awaitable<HttpResponse>()> deferred;
 
   static HttpResponse text(int status, std::string body, std::string_view content_type = "text/plain");
   // A short plain-text error page: "404 Not Found\n".

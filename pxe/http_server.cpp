@@ -112,6 +112,15 @@ asio::awaitable<void> session(std::shared_ptr<HttpServer::State> s, std::shared_
       INGOT_LOG(error, "http") << "handler for " << req->target << " threw: " << e.what();
       resp = HttpResponse::error(500);
     }
+    if (resp.deferred) {
+      auto later = std::move(resp.deferred);
+      try {
+        resp = co_await later();
+      } catch (const std::exception& e) {
+        INGOT_LOG(error, "http") << "deferred handler for " << req->target << " threw: " << e.what();
+        resp = HttpResponse::error(500);
+      }
+    }
     bool keep = req->keep_alive && !resp.close;
     std::string head = serialize_head(resp, keep, s->now_date());
     auto bytes = co_await send_response(*c, resp, std::move(head), req->method == "HEAD", s->settings.use_sendfile);

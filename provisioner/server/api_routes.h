@@ -14,6 +14,7 @@
 //   POST   /api/v1/agent/facts|report|callback, GET /api/v1/agent/config    (node token)
 //   GET    /images/v1/ROLE@VERSION/manifest.json|manifest.sig, /images/v1/objects/SHA256,
 //          /images/v1/key.pub            (content-addressed, cacheable; versions are immutable)
+//   GET    /images/v1/deltas/BASE/NEW    librsync delta between two objects (404: none worth it)
 #pragma once
 
 #include <filesystem>
@@ -26,5 +27,12 @@ namespace ingot::server {
 void mount_api(pxe::HttpRouter& router, Provisioner& p);
 void mount_images(pxe::HttpRouter& router, const std::filesystem::path& store_root,
                   const std::filesystem::path& public_key);
+// GET /images/v1/deltas/BASE/NEW: a stored delta, or one built now on a worker (delta_routes.cpp).
+void mount_deltas(pxe::HttpRouter& router, const std::filesystem::path& store_root);
+
+// Content-addressed files carry these: their bytes can never change under their name.
+inline constexpr const char* kImmutable = "public, max-age=31536000, immutable";
+// A regular file's bytes (sendfile), or 404.
+pxe::HttpResponse file_response(const std::filesystem::path& path, const char* type, const char* cache);
 
 }  // namespace ingot::server

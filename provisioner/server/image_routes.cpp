@@ -9,11 +9,8 @@
 #include "provisioner/server/api_routes.h"
 
 namespace ingot::server {
-namespace {
 using pxe::HttpRequest;
 using pxe::HttpResponse;
-
-constexpr const char* kImmutable = "public, max-age=31536000, immutable";
 
 HttpResponse file_response(const std::filesystem::path& path, const char* type, const char* cache) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -29,10 +26,9 @@ HttpResponse file_response(const std::filesystem::path& path, const char* type, 
   return r;
 }
 
-}  // namespace
-
 void mount_images(pxe::HttpRouter& router, const std::filesystem::path& store_root,
                   const std::filesystem::path& public_key) {
+  mount_deltas(router, store_root);
   router.add("GET", "/images/v1/key.pub", [public_key](const HttpRequest&) {
     return file_response(public_key, "application/x-pem-file", "no-cache");
   });
