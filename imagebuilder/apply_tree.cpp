@@ -7,8 +7,11 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <optional>
 #include <set>
 
+#include "imagebuilder/delta_fetch.h"
+#include "imagebuilder/delta_store.h"
 #include "imagebuilder/keep_list.h"
 #include "imagebuilder/manifest_json.h"
 #include "imagebuilder/signing.h"
@@ -25,19 +28,32 @@ std::string full(const fs::path& target, const Entry& e) {
   return e.path == "." ? target.string() : (target / e.path).string();
 }
 
-// Content check of an existing regular file: same size, same hash.
-bool same_content(const std::string& path, const Entry& e) {
-  struct stat st {};
-  if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || static_cast<std::uint64_t>(st.st_size) != e.size)
-    return false;
+std::optional<Digest> hash_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return false;
+  if (fd < 0) return std::nullopt;
   Sha256 h;
   std::uint8_t buf[1 << 16];
   ssize_t n;
   while ((n = ::read(fd, buf, sizeof buf)) > 0) h.update(std::span<const std::uint8_t>(buf, static_cast<std::size_t>(n)));
   ::close(fd);
-  return n == 0 && h.finish() == e.sha256;
+  if (n != 0) return std::nullopt;
+  return h.finish();
+}
+
+// What the regular file at path holds now, when it matters: it may already be e's content (same
+// size), or be the base of a delta to it. From the believed manifest when size and mtime match
+// there, else by hashing it. nullopt: not a regular file, or no use knowing.
+std::optional<Digest> current_content(const std::string& path, const Entry& e, const Manifest* believed) {
+  struct stat st {};
+  if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  auto size = static_cast<std::uint64_t>(st.st_size);
+  if (believed)
+    if (const Entry* b = believed->find(e.path); b && b->type == EntryType::file && b->size == size && b->mtime == st.st_mtim.tv_sec)
+      return b->sha256;
+  bool may_be_same = size == e.size;
+  bool may_be_base = e.size >= kMinDeltaFileBytes && size > 0 && size <= kMaxDeltaInputBytes;
+  if (!may_be_same && !may_be_base) return std::nullopt;
+  return hash_file(path);
 }
 
 // Removes whatever is at path when it is not of the wanted kind (a dir where a file goes...).
@@ -51,13 +67,15 @@ Result<void> clear_if_not(const std::string& path, mode_t want_type) {
   return ok();
 }
 
-Result<void> write_file(const std::string& path, const Entry& e, ImageSource& src, ApplyStats& stats) {
+// base: what the file at path holds now, if known: a delta from it may replace the object.
+Result<void> write_file(const std::string& path, const Entry& e, ImageSource& src, ApplyStats& stats,
+                        std::optional<Digest> base) {
   std::string tmp = path + kTempSuffix;
   ::unlink(tmp.c_str());  // a leftover from an interrupted run
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return sys_fail("create " + tmp);
   std::uint64_t written = 0;
-  auto r = src.fetch(e, [&](std::span<const std::uint8_t> data) -> Result<void> {
+  ByteSink sink = [&](std::span<const std::uint8_t> data) -> Result<void> {
     const std::uint8_t* p = data.data();
     std::size_t left = data.size();
     while (left) {
@@ -71,7 +89,18 @@ Result<void> write_file(const std::string& path, const Entry& e, ImageSource& sr
       written += static_cast<std::uint64_t>(n);
     }
     return ok();
-  });
+  };
+  Result<void> r;
+  if (base) {
+    FetchInfo info;
+    r = fetch_via_delta(src, e, *base, path, sink, &info);
+    if (info.via_delta) {
+      ++stats.files_via_delta;
+      stats.bytes_delta += info.delta_bytes;
+    }
+  } else {
+    r = src.fetch(e, sink);
+  }
   ::close(fd);
   if (!r) {
     ::unlink(tmp.c_str());  // a refused object is never left in place
@@ -168,7 +197,8 @@ Result<ApplyStats> apply_manifest(const Manifest& m, ImageSource& src, const fs:
     // Keep-list paths that already exist on the node are the node's, not the image's.
     if (e.path != "." && keep.keeps(e.path) && fs::symlink_status(path, ec).type() != fs::file_type::not_found) continue;
     if (e.type == EntryType::file) {
-      if (same_content(path, e)) {
+      auto have = current_content(path, e, opt.believed);
+      if (have && *have == e.sha256) {
         ++stats.files_reused;
         if (!opt.dry_run)
           if (auto r = set_metadata(path, e); !r) return fail(r.error());
@@ -180,7 +210,7 @@ Result<ApplyStats> apply_manifest(const Manifest& m, ImageSource& src, const fs:
         stats.bytes_written += e.size;
         continue;
       }
-      if (auto r = write_file(path, e, src, stats); !r) return fail(r.error());
+      if (auto r = write_file(path, e, src, stats, have); !r) return fail(r.error());
     } else if (e.type == EntryType::dir) {
       if (opt.dry_run) continue;
       if (auto r = clear_if_not(path, S_IFDIR); !r) return fail(r.error());

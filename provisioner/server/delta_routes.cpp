@@ -29,7 +29,7 @@ struct Builder {
   std::size_t queued = 0;  // touched on the event loop only
 };
 
-// What a build returns across threads (co_spawn needs a default-constructible result).
+// What a build returns across threads.
 struct Outcome {
   bool ok = false;
   image::DeltaInfo info;
@@ -60,22 +60,40 @@ HttpResponse answer(const image::ObjectStore& store, const image::Digest& base, 
   return HttpResponse::error(500);
 }
 
+// Runs fn on the pool and completes on the awaiting coroutine's executor. (Boost 1.74's
+// co_spawn onto another executor with use_awaitable completes on the pool thread while it is
+// still unwinding, which corrupts the heap; a plain post there and back does not.)
+template <typename Token>
+auto on_pool(asio::thread_pool& pool, std::function<Outcome()> fn, Token&& token) {
+  return asio::async_initiate<Token, void(Outcome)>(
+      [&pool](auto handler, std::function<Outcome()> work) {
+        auto ex = asio::get_associated_executor(handler);
+        auto guard = asio::make_work_guard(ex);
+        asio::post(pool, [h = std::move(handler), work = std::move(work), guard = std::move(guard)]() mutable {
+          Outcome out = work();
+          auto back = guard.get_executor();
+          asio::post(back, [h = std::move(h), out = std::move(out), guard = std::move(guard)]() mutable { h(std::move(out)); });
+        });
+      },
+      token, std::move(fn));
+}
+
 asio::awaitable<HttpResponse> build_later(std::shared_ptr<Builder> b, image::Digest base, image::Digest want) {
   struct Release {
     Builder& b;
     ~Release() { --b.queued; }
   } release{*b};
   auto root = b->store_root;
-  Outcome out = co_await asio::co_spawn(
-      b->pool.get_executor(),
-      [root, base, want]() -> asio::awaitable<Outcome> {
-        auto store = image::ObjectStore::open(root);
-        if (!store) co_return Outcome{false, {}, store.error().message()};
-        auto info = image::build_delta(*store, base, want);
-        if (!info) co_return Outcome{false, {}, info.error().message()};
-        co_return Outcome{true, *info, {}};
-      },
-      asio::use_awaitable);
+  // Named, not a temporary in the co_await expression: GCC 12 destroys such a temporary's
+  // captures twice when the coroutine resumes.
+  std::function<Outcome()> job = [root, base, want]() -> Outcome {
+    auto store = image::ObjectStore::open(root);
+    if (!store) return Outcome{false, {}, store.error().message()};
+    auto info = image::build_delta(*store, base, want);
+    if (!info) return Outcome{false, {}, info.error().message()};
+    return Outcome{true, *info, {}};
+  };
+  Outcome out = co_await on_pool(b->pool, std::move(job), asio::use_awaitable);
   auto store = image::ObjectStore::open(root);
   if (!out.ok || !store) {
     INGOT_LOG(error, "images") << "delta " << base.hex() << " -> " << want.hex() << ": " << out.error;

@@ -3,3 +3,4 @@
 set(_ibd ${CMAKE_CURRENT_LIST_DIR})
 ingot_doctest(test_image_delta SOURCES ${_ibd}/delta_test.cpp LIBS ingot::image LABEL unit)
 ingot_script_test(test_image_drift SCRIPT ${_ibd}/drift_test.sh LABEL integration TIMEOUT 120)
+ingot_script_test(test_image_delta_serve SCRIPT ${_ibd}/delta_serve_test.sh LABEL integration TIMEOUT 180)
