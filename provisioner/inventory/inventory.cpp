@@ -11,7 +11,7 @@ using nlohmann::json;
 
 constexpr const char* kNodeColumns =
     "id, name, mac, uuid, bmc, bmc_password IS NOT NULL AND bmc_password != '', state, phase, failure, role, "
-    "allocation, variables, facts, attempts, created_ms, updated_ms, goal";
+    "allocation, variables, facts, attempts, created_ms, updated_ms, goal, image";
 
 json parse_or_empty(const std::string& s, json fallback) {
   auto j = json::parse(s, nullptr, false);
@@ -42,6 +42,7 @@ Node node_from_row(const store::Statement& st) {
   n.created_ms = st.int64(14);
   n.updated_ms = st.int64(15);
   n.goal = st.text(16);
+  n.image = st.text(17);
   return n;
 }
 
@@ -252,6 +253,8 @@ Result<void> Inventory::set_mac(std::int64_t id, const std::string& mac) { retur
 
 Result<void> Inventory::set_goal(std::int64_t id, std::string_view goal) { return set_column(id, "goal", goal); }
 
+Result<void> Inventory::set_image(std::int64_t id, std::string_view image) { return set_column(id, "image", image); }
+
 Result<std::optional<std::string>> Inventory::bmc_password(std::int64_t id) {
   std::lock_guard lock(*mu_);
   auto st = db_.prepare("SELECT bmc_password FROM nodes WHERE id = ?");
@@ -303,6 +306,7 @@ json to_json(const Node& n) {
             {"variables", n.variables},
             {"attempts", n.attempts},
             {"goal", n.goal},
+            {"image", n.image.empty() ? json(nullptr) : json(n.image)},
             {"created_ms", n.created_ms},
             {"updated_ms", n.updated_ms}};
   if (n.state == NodeState::failed) j["failure"] = n.failure;

@@ -35,6 +35,7 @@ struct Node {
   std::string facts_json = "[]";
   int attempts = 0;
   std::string goal;  // what the operator asked: "" | "inspect" | "deploy"
+  std::string image;  // role@version it runs (pinned when planned, moved by upgrades); "" = unknown
   std::int64_t created_ms = 0;
   std::int64_t updated_ms = 0;
 };
@@ -90,6 +91,7 @@ class Inventory {
                          const nlohmann::json& variables);
   Result<void> set_mac(std::int64_t id, const std::string& mac);
   Result<void> set_goal(std::int64_t id, std::string_view goal);
+  Result<void> set_image(std::int64_t id, std::string_view image);
   Result<std::optional<std::string>> bmc_password(std::int64_t id);
 
   // Issues a fresh per-node agent token (the previous one stops working). Only its SHA-256 is

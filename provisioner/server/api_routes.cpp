@@ -2,6 +2,8 @@
 
 #include "common/log.h"
 #include "provisioner/inventory/token.h"
+#include "provisioner/server/api_support.h"
+#include "provisioner/server/upgrade_coordinator.h"
 
 namespace ingot::server {
 namespace {
@@ -9,49 +11,6 @@ using inventory::Node;
 using nlohmann::json;
 using pxe::HttpRequest;
 using pxe::HttpResponse;
-
-HttpResponse json_response(int status, const json& j) {
-  return HttpResponse::text(status, j.dump() + "\n", "application/json");
-}
-HttpResponse error_response(int status, const std::string& msg) { return json_response(status, json{{"error", msg}}); }
-
-template <typename T>
-HttpResponse from(const ApiResult<T>& r, int ok_status = 200) {
-  if (auto* e = std::get_if<ApiError>(&r)) return error_response(e->status, e->message);
-  if constexpr (std::is_same_v<T, Node>) return json_response(ok_status, inventory::to_json(std::get<T>(r)));
-  else return json_response(ok_status, std::get<T>(r));
-}
-
-std::string bearer(const HttpRequest& req) {
-  std::string_view h = req.header("Authorization");
-  if (h.size() > 7 && pxe::iequals(h.substr(0, 7), "Bearer ")) return std::string(h.substr(7));
-  return {};
-}
-
-// nullopt: authorised; otherwise the response to send.
-std::optional<HttpResponse> require_admin(const HttpRequest& req, const Provisioner& p) {
-  std::string t = bearer(req);
-  if (t.empty()) return error_response(401, "missing bearer token (INGOT_TOKEN)").header("WWW-Authenticate", "Bearer");
-  if (!inventory::same_secret(inventory::sha256_hex(t), inventory::sha256_hex(p.config().admin_token)))
-    return error_response(403, "this token may not use the operator API");
-  return std::nullopt;
-}
-
-std::variant<Node, HttpResponse> require_agent(const HttpRequest& req, Provisioner& p) {
-  std::string t = bearer(req);
-  if (t.empty()) return error_response(401, "missing node token").header("WWW-Authenticate", "Bearer");
-  auto n = p.inventory().node_for_token(t);
-  if (!n) return error_response(500, n.error().message());
-  if (!n->has_value()) return error_response(403, "unknown or superseded node token");
-  return **n;
-}
-
-std::optional<json> body_json(const HttpRequest& req) {
-  if (req.body.empty()) return json::object();
-  auto j = json::parse(req.body, nullptr, false);
-  if (j.is_discarded()) return std::nullopt;
-  return j;
-}
 
 // "/api/v1/nodes/NAME/deploy" → {"NAME", "deploy"}; "/api/v1/nodes/NAME" → {"NAME", ""}.
 std::pair<std::string, std::string> node_path(const std::string& path) {
@@ -150,7 +109,12 @@ void mount_api(pxe::HttpRouter& router, Provisioner& p) {
     auto [name, action] = node_path(req.path);
     if (action == "deploy") return from(p.request_deploy(name));
     if (action == "retire") return from(p.retire(name));
-    if (action != "power") return error_response(404, "unknown action '" + action + "' (deploy, power, retire)");
+    if (action == "upgrade") {
+      auto body = body_json(req);
+      if (!body) return error_response(400, "body is not JSON");
+      return from(p.upgrades().upgrade_node(name, *body));
+    }
+    if (action != "power") return error_response(404, "unknown action '" + action + "' (deploy, power, retire, upgrade)");
     auto body = body_json(req);
     if (!body || !body->is_object() || !(*body)["action"].is_string())
       return error_response(400, "expected {\"action\": \"on|off|cycle|reset|soft|status\"}");
@@ -205,6 +169,7 @@ void mount_api(pxe::HttpRouter& router, Provisioner& p) {
   router.add("POST", "/api/v1/agent/callback", agent([&p](const Node& n, const json& b, const HttpRequest&) {
                return from(p.agent_callback(n, b));
              }));
+  mount_upgrade_api(router, p);
   router.add("GET", "/api/v1/agent/config", agent([&p](const Node& n, const json&, const HttpRequest& req) {
                return from(p.agent_config(n, bearer(req)));
              }));

@@ -9,9 +9,15 @@
 //   POST   /api/v1/nodes/NAME/deploy         deploy (PXE + power on through the BMC)
 //   POST   /api/v1/nodes/NAME/power          {"action": "on|off|cycle|reset|soft|status"}
 //   POST   /api/v1/nodes/NAME/retire
+//   POST   /api/v1/nodes/NAME/upgrade        {to, dry_run?, drift?}: one node, no rollout
+//   GET    /api/v1/rollouts                  list; POST: create {role, to, from?, canary?, batch?,
+//                                            max_failures?, drift?, dry_run?}
+//   GET    /api/v1/rollouts/ID               show (nodes, per-node status, events)
+//   POST   /api/v1/rollouts/ID/pause|resume|abort
 //   GET    /api/v1/roles                     roles in selection order
 //   GET    /api/v1/events?after=ID&node=N    event log; /api/v1/events/stream: Server-Sent Events
 //   POST   /api/v1/agent/facts|report|callback, GET /api/v1/agent/config    (node token)
+//   GET    /api/v1/agent/upgrade             {target, rollout, drift} or 204; POST: a report (node token)
 //   GET    /images/v1/ROLE@VERSION/manifest.json|manifest.sig, /images/v1/objects/SHA256,
 //          /images/v1/key.pub            (content-addressed, cacheable; versions are immutable)
 //   GET    /images/v1/deltas/BASE/NEW    librsync delta between two objects (404: none worth it)

@@ -1,11 +1,14 @@
 #include "provisioner/server/provisioner.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "common/log.h"
 #include "hwmatch/role_loader.h"
 #include "provisioner/deploy/node_config.h"
+#include "imagebuilder/object_store.h"
+#include "provisioner/server/upgrade_coordinator.h"
 #include "provisioner/store/schema.h"
 
 namespace ingot::server {
@@ -66,8 +69,21 @@ Result<std::unique_ptr<Provisioner>> Provisioner::open(asio::io_context& io, Ser
   if (!inv) return fail(inv.error());
   auto db = store::Db::open(cfg.state_dir / "ingot.db");
   if (!db) return fail(db.error());
+  auto rollouts = rollout::RolloutStore::open(cfg.state_dir / "ingot.db");
+  if (!rollouts) return fail(rollouts.error());
+  if (cfg.image_store.empty()) cfg.image_store = cfg.state_dir / "images";
   std::unique_ptr<Provisioner> p(new Provisioner(io, std::move(cfg), std::move(*inv), std::move(*db), std::move(factory)));
   if (auto r = p->load_roles(); !r) return fail(r.error());
+  std::int64_t timeout_s = p->cfg_.upgrade_report_timeout_s > 0 ? p->cfg_.upgrade_report_timeout_s : kDefaultUpgradeReportTimeoutS;
+  Provisioner* self = p.get();
+  p->upgrades_ = std::make_unique<UpgradeCoordinator>(
+      p->inv_, std::move(*rollouts), p->cfg_.image_store, timeout_s * 1000,
+      [self](const std::string& role) -> std::optional<std::string> {
+        if (!self->deploys_.count(role)) return std::nullopt;
+        std::string image = self->deploys_.at(role).image;
+        auto at = image.find('@');
+        return at == std::string::npos ? role : image.substr(0, at);
+      });
   return p;
 }
 
@@ -109,6 +125,29 @@ Result<void> Provisioner::load_roles() {
   selector_ = std::make_unique<hwmatch::Selector>(roles_, assignments_, allocate);
   INGOT_LOG(info, "server") << "loaded " << roles_.size() << " role(s) from " << cfg_.roles_dir.string();
   return ok();
+}
+
+void Provisioner::start_upgrade_watch() { asio::co_spawn(io_, upgrade_watch(), asio::detached); }
+
+asio::awaitable<void> Provisioner::upgrade_watch() {
+  // Often enough that a timeout is noticed within a quarter of it, at most every 5 s.
+  auto period = std::chrono::milliseconds(std::clamp<std::int64_t>(upgrades_->report_timeout_ms() / 4, 250, 5000));
+  asio::steady_timer timer(io_);
+  for (;;) {
+    upgrades_->sweep();
+    timer.expires_after(period);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+}
+
+std::string Provisioner::pin_image(const std::string& role, const std::string& image) const {
+  std::string name = image.empty() ? role : image.substr(0, image.find('@'));
+  if (!image.empty() && !image.ends_with("@latest")) return image;
+  auto store = image::ObjectStore::open(cfg_.image_store);
+  if (!store) return name + "@latest";
+  auto newest = store->previous_version(name, "");
+  if (!newest || !*newest) return name + "@latest";
+  return (*newest)->str();
 }
 
 RoleDeploy Provisioner::role_deploy(const std::string& role) const {
@@ -337,7 +376,9 @@ ApiResult<json> Provisioner::agent_facts(const Node& n, const json& body) {
   if (cur.goal != "deploy") return json{{"action", "inspect"}, {"node", cur.name}, {"role", a.role}, {"after", "poweroff"}};
 
   RoleDeploy d = role_deploy(a.role);
-  std::string image = d.image.empty() ? a.role + "@latest" : d.image;
+  std::string image = pin_image(a.role, d.image);
+  // What the node will run once deployed; a latest that cannot be resolved stays unknown.
+  (void)inv_.set_image(cur.id, image.ends_with("@latest") ? "" : image);
   auto deploying = inv_.transition(cur.id, NodeState::deploying, "plan", "deploy " + image);
   if (!deploying) return conflict(deploying.error());
   json plan = {{"action", "deploy"}, {"node", cur.name},   {"role", a.role},

@@ -23,6 +23,8 @@
 
 namespace ingot::server {
 
+class UpgradeCoordinator;
+
 struct ServerConfig {
   std::filesystem::path state_dir = "/var/lib/ingot";  // ingot.db, images/, keys, ramdisk/
   std::filesystem::path roles_dir;                      // order + <role>/hardware.spec, pools.json, deploy.json
@@ -33,6 +35,9 @@ struct ServerConfig {
   std::vector<std::string> ssh_keys;
   // A power-on that never leads to a report within this time fails the node (seconds).
   std::int64_t reservation_ttl_s = 3600;
+  std::filesystem::path image_store;  // "" = <state_dir>/images
+  // An upgrading node's agent silent this long counts as failed (0 = kDefaultUpgradeReportTimeoutS).
+  std::int64_t upgrade_report_timeout_s = 0;
 };
 
 // Per role, what a deploy lays down (roles/<role>/deploy.json; all optional):
@@ -78,6 +83,11 @@ class Provisioner {
   ApiResult<nlohmann::json> agent_callback(const inventory::Node& node, const nlohmann::json& body);
 
   RoleDeploy role_deploy(const std::string& role) const;
+  UpgradeCoordinator& upgrades() { return *upgrades_; }
+  // Starts the periodic sweep that fails silent upgrading agents and moves rollouts on (also
+  // right away: a restarted server picks up where it was). Not in open(): unit tests drive
+  // io_context::run() to completion and a perpetual timer would never let it return.
+  void start_upgrade_watch();
 
  private:
   Provisioner(asio::io_context& io, ServerConfig cfg, inventory::Inventory inv, store::Db assignments_db,
@@ -90,6 +100,9 @@ class Provisioner {
   // After "deployed": wait for the machine to power off, boot from disk, power on.
   asio::awaitable<void> boot_from_disk(std::int64_t node_id);
   asio::awaitable<Result<void>> pxe_power_on(std::int64_t node_id);
+  asio::awaitable<void> upgrade_watch();
+  // "role@latest" / "" → the newest stored version, so a node records what it really runs.
+  std::string pin_image(const std::string& role, const std::string& image) const;
   Result<power::BmcAddress> bmc_of(const inventory::Node& n);
 
   asio::io_context& io_;
@@ -103,6 +116,7 @@ class Provisioner {
   std::unique_ptr<hwmatch::Selector> selector_;
   std::unique_ptr<boot::ProvisionerPolicy> policy_;
   std::unique_ptr<power::PowerService> power_;
+  std::unique_ptr<UpgradeCoordinator> upgrades_;
 };
 
 }  // namespace ingot::server

@@ -55,6 +55,43 @@ CREATE TABLE assignments (
 );
 CREATE INDEX assignments_by_role ON assignments(role);
 )sql",
+    // 4: image-based upgrades. nodes.image: the image a node runs (role@version, resolved);
+    // rollouts and their per-node upgrades (rollout_id NULL: `ingot node upgrade`); events may
+    // belong to a rollout too, so one row is on both the node's and the rollout's timeline.
+    R"sql(
+ALTER TABLE nodes ADD COLUMN image TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN rollout_id INTEGER;
+CREATE INDEX events_by_rollout ON events(rollout_id, id);
+CREATE TABLE rollouts (
+  id            INTEGER PRIMARY KEY,
+  role          TEXT NOT NULL,
+  from_version  TEXT NOT NULL DEFAULT '',   -- '' = any version but `to`
+  to_image      TEXT NOT NULL,              -- role@version
+  canary        INTEGER NOT NULL,
+  batch         INTEGER NOT NULL,
+  max_failures  INTEGER NOT NULL,
+  drift         TEXT NOT NULL,
+  state         TEXT NOT NULL,
+  reason        TEXT NOT NULL DEFAULT '',
+  created_ms    INTEGER NOT NULL,
+  updated_ms    INTEGER NOT NULL
+);
+CREATE TABLE upgrades (
+  id            INTEGER PRIMARY KEY,
+  rollout_id    INTEGER REFERENCES rollouts(id) ON DELETE CASCADE,
+  node_id       INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+  seq           INTEGER NOT NULL,
+  from_image    TEXT NOT NULL,
+  to_image      TEXT NOT NULL,
+  drift         TEXT NOT NULL,
+  status        TEXT NOT NULL,
+  message       TEXT NOT NULL DEFAULT '',
+  started_ms    INTEGER NOT NULL DEFAULT 0,
+  updated_ms    INTEGER NOT NULL
+);
+CREATE INDEX upgrades_by_node ON upgrades(node_id, id);
+CREATE INDEX upgrades_by_rollout ON upgrades(rollout_id, seq);
+)sql",
 };
 
 }  // namespace

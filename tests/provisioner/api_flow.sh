@@ -32,7 +32,7 @@ check "enrol without a BMC" eq "$("$ingot" node add node-q --mac "$mac_q")" "enr
 "$ingot" node add node-x --mac "$mac_x" --bmc "ipmi://admin:x@127.0.0.1:$dead_port" >/dev/null
 
 table=$("$ingot" node list)
-check "list: header" grep -qE "^NAME +STATE +PHASE +ROLE +HOSTNAME +MAC +BMC" <<<"$table"
+check "list: header" grep -qE "^NAME +STATE +PHASE +ROLE +HOSTNAME +IMAGE +MAC +BMC" <<<"$table"
 check "list: node-p enrolled with its BMC" grep -qE "^node-p +enrolled .*$mac_p +ipmi://admin@127.0.0.1:$bmc_port" <<<"$table"
 check "list: node-q enrolled without a BMC" grep -qE "^node-q +enrolled .*$mac_q +- *$" <<<"$table"
 check "list --json: three nodes" eq "$("$ingot" node list --json | jq -r '[.[].name] | sort | join(",")')" "node-p,node-q,node-x"

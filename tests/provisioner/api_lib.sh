@@ -5,6 +5,7 @@ source "$INGOT_SOURCE_DIR/tests/provisioner/power_lib.sh"
 ingot=${INGOT_BIN:?}
 api_roles=$INGOT_SOURCE_DIR/tests/provisioner/api_roles
 bmc_harness=$INGOT_SOURCE_DIR/tests/provisioner/bmc
+serve_extra=()
 
 free_tcp_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -14,8 +15,9 @@ free_tcp_port() {
 # The log goes to STATE_DIR.log. Returns 1 if the server does not answer within 10 s.
 start_server() {
   local state=$1 port=${2:-$(free_tcp_port)}
+  # serve_extra: more `ingot serve` flags a test needs (an array; empty by default).
   "$ingot" serve --roles "$api_roles" --state-dir "$state" --listen 127.0.0.1 --http-port "$port" \
-    >>"$state.log" 2>&1 </dev/null &
+    "${serve_extra[@]}" >>"$state.log" 2>&1 </dev/null &
   srv_pid=$!
   export INGOT_URL=http://127.0.0.1:$port
   for _ in $(seq 1 100); do

@@ -8,81 +8,17 @@
 #include <thread>
 
 #include "common/cli.h"
-#include "provisioner/agent/server_client.h"
+#include "provisioner/cli/ingot/api_client.h"
 
 namespace {
 using nlohmann::json;
 using ingot::cli::Args;
 using ingot::cli::Flags;
-
-struct Conn {
-  std::unique_ptr<ingot::agent::ServerClient> client;
-  bool json_out = false;
-};
-
-std::optional<Conn> connect(const Flags& f, const char* cmd) {
-  if (!f.ok()) {
-    std::cerr << "ingot " << cmd << ": " << f.error() << "\n";
-    return std::nullopt;
-  }
-  const char* env_url = std::getenv("INGOT_URL");
-  const char* env_token = std::getenv("INGOT_TOKEN");
-  std::string url = f.get_or("url", env_url ? env_url : "http://127.0.0.1:8080");
-  std::string token = f.get_or("token", env_token ? env_token : "");
-  if (token.empty()) {
-    std::cerr << "ingot " << cmd << ": no token: set INGOT_TOKEN (see <state-dir>/admin.token) or pass --token\n";
-    return std::nullopt;
-  }
-  ingot::agent::RetryPolicy quick;
-  quick.give_up_after = std::chrono::seconds(3);
-  quick.request_timeout = std::chrono::seconds(120);
-  return Conn{std::make_unique<ingot::agent::ServerClient>(url, token, quick), f.has("json")};
-}
-
-std::string cell(const json& j, const char* key) {
-  if (!j.contains(key) || j[key].is_null()) return "-";
-  return j[key].is_string() ? j[key].get<std::string>() : j[key].dump();
-}
-
-void print_table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> w(head.size());
-  for (std::size_t i = 0; i < head.size(); ++i) w[i] = head[i].size();
-  for (auto& r : rows)
-    for (std::size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], r[i].size());
-  auto line = [&](const std::vector<std::string>& r) {
-    for (std::size_t i = 0; i < r.size(); ++i) std::cout << std::left << std::setw(static_cast<int>(w[i] + 2)) << r[i];
-    std::cout << "\n";
-  };
-  line(head);
-  for (auto& r : rows) line(r);
-}
-
-int report(const ingot::Result<json>& r, const char* cmd) {
-  if (!r) {
-    std::cerr << "ingot " << cmd << ": " << r.error().message() << "\n";
-    return 1;
-  }
-  return 0;
-}
-
-std::string time_of(std::int64_t ms) {
-  std::time_t t = ms / 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
-  return std::string(buf) + "." + std::to_string(ms % 1000 / 100);
-}
+using namespace ingot::cli;
 
 void print_event(const json& e) {
   std::cout << time_of(e.value("ts_ms", 0LL)) << "  " << std::left << std::setw(14) << e.value("node", "") << std::setw(11)
             << e.value("phase", "") << std::setw(9) << e.value("kind", "") << e.value("message", "") << "\n";
-}
-
-const std::vector<std::string> kConnFlags = {"url", "token"};
-std::vector<std::string> with_conn(std::vector<std::string> v) {
-  v.insert(v.end(), kConnFlags.begin(), kConnFlags.end());
-  return v;
 }
 
 int node_list(const Args& a) {
@@ -99,9 +35,9 @@ int node_list(const Args& a) {
   for (auto& n : *r) {
     std::string host = n["allocation"].contains("hostname") ? cell(n["allocation"], "hostname") : "-";
     rows.push_back({cell(n, "name"), cell(n, "state"), cell(n, "phase"), n["role"].get<std::string>().empty() ? "-" : cell(n, "role"),
-                    host, cell(n, "mac"), cell(n, "bmc")});
+                    host, cell(n, "image"), cell(n, "mac"), cell(n, "bmc")});
   }
-  print_table({"NAME", "STATE", "PHASE", "ROLE", "HOSTNAME", "MAC", "BMC"}, rows);
+  print_table({"NAME", "STATE", "PHASE", "ROLE", "HOSTNAME", "IMAGE", "MAC", "BMC"}, rows);
   return 0;
 }
 
@@ -123,7 +59,7 @@ int node_show(const Args& a) {
   std::cout << "name:       " << cell(n, "name") << "\nstate:      " << cell(n, "state") << " (phase "
             << cell(n, "phase") << ")\n";
   if (n.contains("failure")) std::cout << "failure:    " << n["failure"].get<std::string>() << "\n";
-  std::cout << "role:       " << cell(n, "role") << "\nallocation: " << n["allocation"].dump() << "\nvariables:  "
+  std::cout << "role:       " << cell(n, "role") << "\nimage:      " << cell(n, "image") << "\nallocation: " << n["allocation"].dump() << "\nvariables:  "
             << n["variables"].dump() << "\nmac:        " << cell(n, "mac") << "\nbmc:        " << cell(n, "bmc")
             << "\nfacts:      " << n["facts"].size() << " tuples\n\ntimeline:\n";
   std::int64_t start = 0;

@@ -1,6 +1,7 @@
 // `ingot serve`: the one server command. Today it runs the boot plane (DHCP, TFTP, HTTP) from
 // flags or a JSON config file with the same keys; flags win over the file.
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -18,7 +19,7 @@ namespace {
 const std::vector<std::string> kValueFlags = {
     "config", "listen", "interface", "advertise", "dhcp", "dhcp-range", "dhcp-netmask", "dhcp-router",
     "dhcp-dns", "dhcp-lease-seconds", "dhcp-reservations", "dhcp-port", "tftp-root", "tftp-port", "http-root", "http-port",
-    "boot-policy", "state-dir", "log-level", "roles"};
+    "boot-policy", "state-dir", "log-level", "roles", "upgrade-timeout"};
 
 Result<std::uint16_t> parse_port(const std::string& flag, const std::string& v) {
   try {
@@ -94,6 +95,12 @@ Result<Options> options_from(const std::map<std::string, std::string>& v) {
   if (auto s = get("boot-policy")) o.boot_policy = *s;
   if (auto s = get("state-dir")) o.state_dir = *s;
   if (auto s = get("roles")) o.roles_dir = *s;
+  if (auto s = get("upgrade-timeout")) {
+    char* end = nullptr;
+    long long v = std::strtoll(s->c_str(), &end, 10);
+    if (s->empty() || *end || v <= 0) return fail("--upgrade-timeout: '" + *s + "' is not a number of seconds > 0");
+    o.upgrade_timeout_s = v;
+  }
   if (auto s = get("log-level")) {
     log::Level l;
     if (!log::parse_level(*s, l)) return fail("--log-level: '" + *s + "' is not debug, info, warn or error");

@@ -35,6 +35,7 @@ struct Options {
   std::filesystem::path boot_policy;  // static policy JSON; empty: every machine stays silent
   std::filesystem::path state_dir = "/var/lib/ingot";
   std::filesystem::path roles_dir;  // provisioner mode: roles to match machines against
+  std::int64_t upgrade_timeout_s = 0;  // provisioner: silent upgrading agent = failed (0: default)
   // Routes other parts of the server (API, image store) mount on the one HTTP server.
   std::function<void(pxe::HttpRouter&)> extra_routes;
 };

@@ -71,10 +71,12 @@ Result<std::unique_ptr<server::Provisioner>> start_provisioner(asio::io_context&
   cfg.server_url = "http://" + host + ":" + std::to_string(o.http_port);
   cfg.admin_token = *token;
   cfg.ssh_keys = ssh_keys(o.state_dir / "authorized_keys");
+  cfg.upgrade_report_timeout_s = o.upgrade_timeout_s;
   auto p = server::Provisioner::open(io, cfg, power::ipmi_driver_factory());
   if (!p) return fail(p.error());
 
   server::Provisioner* prov = p->get();
+  prov->start_upgrade_watch();
   fs::path store = image::default_store_dir(o.state_dir);
   fs::path pubkey = image::default_key_dir(o.state_dir) / image::kPublicKeyFile;
   fs::create_directories(o.state_dir / "ramdisk", ec);

@@ -1,0 +1,45 @@
+#include "provisioner/server/api_support.h"
+
+#include "provisioner/inventory/token.h"
+
+namespace ingot::server {
+using nlohmann::json;
+using pxe::HttpRequest;
+using pxe::HttpResponse;
+
+HttpResponse json_response(int status, const json& j) {
+  return HttpResponse::text(status, j.dump() + "\n", "application/json");
+}
+HttpResponse error_response(int status, const std::string& msg) { return json_response(status, json{{"error", msg}}); }
+
+std::string bearer(const HttpRequest& req) {
+  std::string_view h = req.header("Authorization");
+  if (h.size() > 7 && pxe::iequals(h.substr(0, 7), "Bearer ")) return std::string(h.substr(7));
+  return {};
+}
+
+std::optional<HttpResponse> require_admin(const HttpRequest& req, const Provisioner& p) {
+  std::string t = bearer(req);
+  if (t.empty()) return error_response(401, "missing bearer token (INGOT_TOKEN)").header("WWW-Authenticate", "Bearer");
+  if (!inventory::same_secret(inventory::sha256_hex(t), inventory::sha256_hex(p.config().admin_token)))
+    return error_response(403, "this token may not use the operator API");
+  return std::nullopt;
+}
+
+std::variant<inventory::Node, HttpResponse> require_agent(const HttpRequest& req, Provisioner& p) {
+  std::string t = bearer(req);
+  if (t.empty()) return error_response(401, "missing node token").header("WWW-Authenticate", "Bearer");
+  auto n = p.inventory().node_for_token(t);
+  if (!n) return error_response(500, n.error().message());
+  if (!n->has_value()) return error_response(403, "unknown or superseded node token");
+  return **n;
+}
+
+std::optional<json> body_json(const HttpRequest& req) {
+  if (req.body.empty()) return json::object();
+  auto j = json::parse(req.body, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
+}  // namespace ingot::server

@@ -1,0 +1,6 @@
+# Image-based upgrades, server side (issue 8): the rollout machine and the dry-run planner as
+# units; the upgrade API over real HTTP against `ingot serve` + SQLite with curl as the agent.
+ingot_doctest(test_rollout_unit
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/rollout_machine_test.cpp ${CMAKE_CURRENT_LIST_DIR}/upgrade_dry_run_test.cpp
+  LIBS ingot::provisioner LABEL unit)
+ingot_script_test(test_rollout_api SCRIPT ${CMAKE_CURRENT_LIST_DIR}/rollout_api.sh LABEL integration TIMEOUT 120)
