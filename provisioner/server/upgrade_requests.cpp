@@ -3,7 +3,7 @@
 // single-node upgrade. Bad input is a 4xx that says what to change.
 #include "imagebuilder/image_ref.h"
 #include "imagebuilder/object_store.h"
-#include "provisioner/rollout/store_plan.h"
+#include "provisioner/rollout/store_estimate.h"
 #include "provisioner/server/upgrade_coordinator.h"
 
 namespace ingot::server {
@@ -104,7 +104,7 @@ json UpgradeCoordinator::dry_run_of(const Node& n, const std::string& to_image) 
     out["error"] = store.error().message();
     return out;
   }
-  auto plan = rollout::plan_from_store(*store, *image::parse_image_ref(n.image), *image::parse_image_ref(to_image));
+  auto plan = rollout::estimate_from_store(*store, *image::parse_image_ref(n.image), *image::parse_image_ref(to_image));
   if (!plan) out["error"] = plan.error().message();
   else out["plan"] = rollout::to_json(*plan);
   return out;

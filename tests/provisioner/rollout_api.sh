@@ -32,7 +32,7 @@ check "the 409 says why" has "$(cat "$work/body")" "no upgrade assigned"
 
 # Dry run: per node what changes, nothing assigned.
 out=$("$ingot" node upgrade n1 --to 3 --dry-run)
-check "dry run: a table row for n1" grep -qE '^n1 +tiny@1 +tiny@3 +2 +3 +1 +[0-9]+ +[0-9]+ +yes \(/boot/vmlinuz\)' <<<"$out"
+check "dry run: a table row for n1" grep -qE '^n1 +tiny@1 +tiny@3 +2 +3 +1 +[0-9]+ +0 +[0-9]+ +yes \(/boot/vmlinuz\)' <<<"$out"
 j=$("$ingot" node upgrade n1 --to tiny@2 --dry-run --json)
 check "dry run json: 1 added (etc/added-in-2)" eq "$(jq -r '.nodes[0].plan.added' <<<"$j")" 1
 check "dry run json: 1 removed" eq "$(jq -r '.nodes[0].plan.removed' <<<"$j")" 1

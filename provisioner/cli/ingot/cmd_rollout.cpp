@@ -42,12 +42,12 @@ void print_plans(const json& r) {
     std::string reboot = p["reboot"].get<bool>() ? "yes" : "no";
     if (!p["reboot_because"].empty()) reboot += " (" + p["reboot_because"][0].get<std::string>() + ")";
     rows.push_back({cell(n, "node"), cell(n, "from"), cell(n, "to"), cell(p, "added"), cell(p, "changed"), cell(p, "removed"),
-                    cell(p, "objects"), cell(p, "bytes"), reboot});
+                    cell(p, "objects"), cell(p, "deltas"), cell(p, "bytes"), reboot});
   }
-  print_table({"NODE", "FROM", "TO", "ADDED", "CHANGED", "REMOVED", "OBJECTS", "BYTES", "REBOOT"}, rows);
+  print_table({"NODE", "FROM", "TO", "ADDED", "CHANGED", "REMOVED", "OBJECTS", "DELTAS", "BYTES", "REBOOT"}, rows);
   if (r.contains("skipped"))
     for (auto& s : r["skipped"]) std::cout << "skipped " << cell(s, "node") << ": " << cell(s, "reason") << "\n";
-  std::cout << "bytes: compressed objects to fetch (deltas are not priced yet)\n";
+  std::cout << "bytes: stored deltas where the server holds one for the pair, else compressed objects\n";
 }
 
 void print_event(const json& e) {
