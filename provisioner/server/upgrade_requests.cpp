@@ -134,11 +134,11 @@ ApiResult<json> UpgradeCoordinator::create_rollout(const json& body) {
     auto prev = store ? store->previous_version(role, "") : Result<std::optional<image::ImageRef>>(fail("no store"));
     if (!prev || !*prev) return ApiError{404, "unknown role '" + role + "' (see `ingot role list`)"};
   }
+  if (members.empty()) return ApiError{409, "role " + role + " has no nodes"};
   std::lock_guard lock(mu_);
   auto target = resolve_target(role, to, from);
   if (auto* e = std::get_if<ApiError>(&target)) return *e;
   const Target& t = std::get<Target>(target);
-  if (members.empty()) return ApiError{409, "role " + role + " has no nodes"};
   std::vector<Node> eligible;
   json skipped = json::array();
   for (auto& n : members) {
@@ -166,6 +166,12 @@ ApiResult<json> UpgradeCoordinator::create_rollout(const json& body) {
     auto rid = store_.insert_rollout(r);
     if (!rid) return fail(rid.error());
     id = *rid;
+    auto created = store_.event(0, id, "created",
+                                "rollout of " + role + " to " + t.to + ": " + std::to_string(eligible.size()) +
+                                    " node(s), canary " + std::to_string(s.canary) + ", batch " + std::to_string(s.batch) +
+                                    ", max failures " + std::to_string(s.max_failures) + ", drift " + drift,
+                                json{{"skipped", skipped}});
+    if (!created) return created;
     std::int64_t seq = 0;
     for (auto& n : eligible) {
       rollout::UpgradeRecord u;
@@ -178,11 +184,7 @@ ApiResult<json> UpgradeCoordinator::create_rollout(const json& body) {
       if (auto e = store_.insert_upgrade(u); !e) return fail(e.error());
       if (auto e = store_.event(n.id, id, "queued", "queued in rollout " + std::to_string(id) + " to " + t.to); !e) return e;
     }
-    return store_.event(0, id, "created",
-                        "rollout of " + role + " to " + t.to + ": " + std::to_string(eligible.size()) + " node(s), canary " +
-                            std::to_string(s.canary) + ", batch " + std::to_string(s.batch) + ", max failures " +
-                            std::to_string(s.max_failures) + ", drift " + drift,
-                        json{{"skipped", skipped}});
+    return ok();
   });
   if (!written) return ApiError{500, written.error().message()};
   if (auto a = advance_locked(id); !a) return ApiError{500, a.error().message()};

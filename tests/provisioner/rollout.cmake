@@ -4,3 +4,4 @@ ingot_doctest(test_rollout_unit
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/rollout_machine_test.cpp ${CMAKE_CURRENT_LIST_DIR}/upgrade_dry_run_test.cpp
   LIBS ingot::provisioner LABEL unit)
 ingot_script_test(test_rollout_api SCRIPT ${CMAKE_CURRENT_LIST_DIR}/rollout_api.sh LABEL integration TIMEOUT 120)
+ingot_script_test(test_rollout_flow SCRIPT ${CMAKE_CURRENT_LIST_DIR}/rollout_flow.sh LABEL integration TIMEOUT 180)

@@ -6,10 +6,11 @@ source "$INGOT_SOURCE_DIR/tests/provisioner/api_lib.sh"
 state=$work/state
 
 # The roles: `tiny`, the API tests' simulated machine, no deploy.json image, so the plan pins
-# the newest stored tiny@N.
+# the newest stored tiny@N; `spare`, which no machine matches (a role without nodes).
 api_roles=$work/roles
-mkdir -p "$api_roles/tiny"
-echo 'tiny *' >"$api_roles/order"
+mkdir -p "$api_roles/tiny" "$api_roles/spare"
+printf 'tiny *\nspare *\n' >"$api_roles/order"
+echo "system product name 'No Such Machine'" >"$api_roles/spare/hardware.spec"
 cp "$INGOT_SOURCE_DIR/tests/provisioner/api_roles/web/hardware.spec" "$api_roles/tiny/"
 echo '{ "hostname": "tiny01-09" }' >"$api_roles/tiny/pools.json"
 
