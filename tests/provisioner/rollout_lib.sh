@@ -37,8 +37,8 @@ make_tree() {
 build_image() {
   rm -rf "$work/tree$1"
   make_tree "$1" "$work/tree$1"
-  "$ingot" image build tiny --version "$1" --from-tree "$work/tree$1" --state-dir "$state" \
-    --work "$work" >/dev/null 2>&1
+  (cd "$work" && "$ingot" image build tiny --version "$1" --from-tree "$work/tree$1" --state-dir "$state" \
+    --work "$work" >/dev/null 2>&1)
 }
 
 # deploy_node NAME MAC: enrol → deploy → PXE (token) → facts → plan → deployed → callback.
