@@ -6,3 +6,5 @@ ingot_doctest(test_rollout_unit
 ingot_script_test(test_rollout_api SCRIPT ${CMAKE_CURRENT_LIST_DIR}/rollout_api.sh LABEL integration TIMEOUT 120)
 ingot_script_test(test_rollout_flow SCRIPT ${CMAKE_CURRENT_LIST_DIR}/rollout_flow.sh LABEL integration TIMEOUT 180)
 ingot_script_test(test_rollout_agent SCRIPT ${CMAKE_CURRENT_LIST_DIR}/rollout_agent.sh LABEL integration TIMEOUT 180)
+ingot_fuzz_target(fuzz_rollout_api SOURCE ${CMAKE_CURRENT_LIST_DIR}/fuzz_rollout_api.cpp
+  LIBS ingot::provisioner CORPUS ${CMAKE_CURRENT_LIST_DIR}/corpus/rollout)
