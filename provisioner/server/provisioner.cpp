@@ -226,6 +226,7 @@ ApiResult<Node> Provisioner::request_deploy(const std::string& name) {
     n = *moved;
   }
   if (auto r = inv_.set_goal(n.id, "deploy"); !r) return ApiError{500, r.error().message()};
+  upgrades_->cancel_node(n, "the node is being redeployed");
   policy_->forget_token(n.id);
   (void)inv_.record_event(n.id, "deploy", "log", "deploy requested");
   if (n.bmc) {
@@ -332,6 +333,7 @@ ApiResult<Node> Provisioner::retire(const std::string& name) {
   if (!moved) return conflict(moved.error());
   release_allocation(n);
   policy_->forget_token(n.id);
+  upgrades_->cancel_node(n, "the node is retired");
   auto fresh = inv_.get(n.id);
   return fresh && fresh->has_value() ? **fresh : *moved;
 }

@@ -98,6 +98,20 @@ Result<void> UpgradeCoordinator::expire_single_locked(const rollout::UpgradeReco
   });
 }
 
+void UpgradeCoordinator::cancel_node(const Node& n, const std::string& why) {
+  std::lock_guard lock(mu_);
+  auto open = store_.open_upgrade(n.id);
+  if (!open || !*open) return;
+  const auto& u = **open;
+  auto r = store_.transaction([&]() -> Result<void> {
+    if (auto e = store_.set_upgrade_status(u.id, "cancelled", why, false); !e) return e;
+    return store_.event(n.id, u.rollout_id, "cancelled", "upgrade to " + u.to_image + " cancelled: " + why);
+  });
+  if (!r) INGOT_LOG(error, "rollout") << n.name << ": " << r.error().message();
+  if (u.rollout_id)
+    if (auto a = advance_locked(u.rollout_id); !a) INGOT_LOG(error, "rollout") << a.error().message();
+}
+
 void UpgradeCoordinator::sweep() {
   std::lock_guard lock(mu_);
   std::int64_t now = inventory::now_ms();

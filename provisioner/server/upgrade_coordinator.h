@@ -49,6 +49,10 @@ class UpgradeCoordinator {
   ApiResult<std::optional<nlohmann::json>> agent_poll(const inventory::Node& n);
   ApiResult<nlohmann::json> agent_report(const inventory::Node& n, const nlohmann::json& body);
 
+  // The node leaves its image (redeploy, retire): its open upgrade, if any, is cancelled, and
+  // its rollout moves on without it.
+  void cancel_node(const inventory::Node& n, const std::string& why);
+
   // Fails silent agents and moves every live rollout on; run on a timer and after restarts.
   void sweep();
   std::int64_t report_timeout_ms() const { return timeout_ms_; }

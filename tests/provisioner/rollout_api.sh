@@ -110,4 +110,11 @@ check "downgrade n1 to 1" eq "$("$ingot" node upgrade n1 --to 1)" "n1: tiny@2 ->
 report n1 done tiny@1 >/dev/null
 check "n1 runs tiny@1 again" eq "$(node_field n1 .image)" tiny@1
 
+# A node that leaves its image (redeploy) has its open upgrade cancelled.
+"$ingot" node upgrade n2 --to 2 >/dev/null
+check "n2 assigned" target_is n2 tiny@2
+"$ingot" node deploy n2 >/dev/null
+check "redeploy: n2's upgrade is called off" eq "$(target_of n2)" none
+check "redeploy: said on its timeline" has "$(node_field n2 '[.timeline[].message] | join("|")')" "cancelled: the node is being redeployed"
+
 finish

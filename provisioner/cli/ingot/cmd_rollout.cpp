@@ -31,6 +31,18 @@ std::optional<int> int_flag(const Flags& f, const char* name) {
   }
 }
 
+// One positional and --to, and a sane --timeout: the seconds --wait follows, or 0 after the
+// usage or the error went to stderr.
+int checked_args(const Flags& f, const char* usage) {
+  if (f.positional().size() != 1 || !f.get("to")) {
+    std::cerr << usage << "\n";
+    return 0;
+  }
+  int wait_s = int_flag(f, "timeout").value_or(kDefaultWaitS);
+  if (wait_s <= 0) std::cerr << "ingot: --timeout must be a number of seconds > 0\n";
+  return wait_s > 0 ? wait_s : 0;
+}
+
 void print_plans(const json& r) {
   std::vector<std::vector<std::string>> rows;
   for (auto& n : r["nodes"]) {
@@ -94,15 +106,8 @@ int rollout_start(const Args& a) {
   Flags f(a, with_conn({"to", "from", "canary", "batch", "max-failures", "drift", "timeout"}), {"json", "dry-run", "wait"});
   auto c = connect(f, "rollout start");
   if (!c) return 2;
-  if (f.positional().size() != 1 || !f.get("to")) {
-    std::cerr << kStartUsage << "\n";
-    return 2;
-  }
-  int wait_s = int_flag(f, "timeout").value_or(kDefaultWaitS);
-  if (wait_s <= 0) {
-    std::cerr << "ingot: --timeout must be a number of seconds > 0\n";
-    return 2;
-  }
+  int wait_s = checked_args(f, kStartUsage);
+  if (wait_s <= 0) return 2;
   json body = {{"role", f.positional()[0]}, {"to", *f.get("to")}, {"dry_run", f.has("dry-run")}};
   if (auto v = f.get("from")) body["from"] = *v;
   if (auto v = f.get("drift")) body["drift"] = *v;
@@ -188,15 +193,8 @@ int node_upgrade(const Args& a) {
   Flags f(a, with_conn({"to", "drift", "timeout"}), {"json", "dry-run", "wait"});
   auto c = connect(f, "node upgrade");
   if (!c) return 2;
-  if (f.positional().size() != 1 || !f.get("to")) {
-    std::cerr << kUpgradeUsage << "\n";
-    return 2;
-  }
-  int wait_s = int_flag(f, "timeout").value_or(kDefaultWaitS);
-  if (wait_s <= 0) {
-    std::cerr << "ingot: --timeout must be a number of seconds > 0\n";
-    return 2;
-  }
+  int wait_s = checked_args(f, kUpgradeUsage);
+  if (wait_s <= 0) return 2;
   const std::string name = f.positional()[0];
   json body = {{"to", *f.get("to")}, {"dry_run", f.has("dry-run")}};
   if (auto v = f.get("drift")) body["drift"] = *v;
