@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Power-loss safety of `ingot-agent upgrade` (issue 8, acceptance 2 without QEMU): kill -9 of the
-# agent at random points of a v1 -> v2 upgrade of a few thousand files, then `--recover` (itself
+# agent at random points of a v1 -> v2 upgrade of two thousand files, then `--recover` (itself
 # killed once at a random point and rerun when it had a switch to roll back): the root is always
 # exactly v1 or exactly v2, never a mix, and exactly v1 whenever the upgrade had not committed.
 set -euo pipefail
@@ -15,7 +15,7 @@ MAX_ROUNDS=${MAX_ROUNDS:-40}
 
 v1=$w/v1
 mkdir -p "$v1"/{etc,usr/bin,var/lib/data}
-for d in $(seq 1 30); do
+for d in $(seq 1 20); do
   mkdir -p "$v1/usr/share/d$d"
   for i in $(seq 1 100); do head -c $((RANDOM % 6000 + 1)) /dev/urandom >"$v1/usr/share/d$d/f$i"; done
 done
@@ -24,12 +24,12 @@ echo v1 >"$v1/etc/app.conf"; echo image >"$v1/etc/hostname"; echo image >"$v1/et
 build 1 "$v1"
 v2=$w/v2
 cp -a "$v1" "$v2"
-for d in $(seq 1 20); do
+for d in $(seq 1 15); do
   for i in $(seq 1 60); do head -c $((RANDOM % 6000 + 1)) /dev/urandom >"$v2/usr/share/d$d/f$i"; done
   rm -f "$v2/usr/share/d$d/f9"*
   chmod 700 "$v2/usr/share/d$d/f70"
 done
-rm -r "$v2/usr/share/d30"
+rm -r "$v2/usr/share/d20"
 mkdir -p "$v2/usr/share/new" && for i in $(seq 1 300); do echo "new $i" >"$v2/usr/share/new/n$i"; done
 head -c 2000000 /dev/urandom >"$v2/usr/bin/big"
 echo v2 >"$v2/etc/app.conf"
@@ -89,7 +89,7 @@ for round in $(seq 1 "$MAX_ROUNDS"); do
     "$A" upgrade --to demo@2 --server "$server" --root "$w/r" --no-reboot >/dev/null 2>&1 || fail "upgrade after recovery"
     clean_as 2 "$w/r" || fail "upgrade after recovery is not exactly demo@2"
   fi
-  (( round >= 12 && switch_kills >= MIN_SWITCH_KILLS )) && break
+  (( round >= 10 && switch_kills >= MIN_SWITCH_KILLS )) && break
 done
 echo "kill states: $(for k in "${!seen[@]}"; do printf '%s=%s ' "$k" "${seen[$k]}"; done)"
 echo "kills that left a mixed root before --recover: $mixed"

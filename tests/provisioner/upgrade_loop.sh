@@ -1,0 +1,71 @@
+#!/bin/bash
+# `ingot-agent upgrade --once` (the loop's single poll) against `ingot serve`'s agent upgrade API
+# (UPGRADE-CONTRACT.md): a node deployed through the real API flow (its token from PXE) and a
+# directory root laid as the deploy lays it; `ingot node upgrade` assigns, the agent polls,
+# upgrades and reports every step (the node's timeline shows them and its image moves on
+# `done`); a kernel change reports `rebooting`, `--recover` after the "reboot" records `done`
+# and the next poll delivers it; nothing assigned is a no-op; an unreachable server is a clear
+# error for this poll (the loop tries again at the next one).
+set -u
+work=$(mktemp -d /tmp/ingot-upgrade-loop.$$.XXXXXX)
+source "$INGOT_SOURCE_DIR/tests/provisioner/rollout_lib.sh"
+A=${INGOT_AGENT_BIN:?}
+cleanup() {
+  stop_server
+  [ -n "${KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+export SOURCE_DATE_EPOCH=1700000000
+
+"$ingot" key generate --state-dir "$state" >/dev/null || exit 1
+build_image 1 || exit 1
+start_server "$state" || exit 1
+check "deploy n1" deploy_node n1 52:54:00:a1:00:11
+build_image 2 || exit 1
+build_image 3 || exit 1
+
+root=$work/root
+check "lay tiny@1 as the deploy does" "$A" install tiny@1 --server "$INGOT_URL" --target "$root"
+mkdir -p "$root/etc/ingot"
+echo "{\"server\": \"$INGOT_URL\"}" >"$root/etc/ingot/handoff.json"
+tok n1 >"$root/etc/ingot/node.token"
+printf '/etc/ingot/handoff.json\n/etc/ingot/node.token\n' >"$root/var/lib/ingot/node-config.list"
+once() { "$A" upgrade --once --root "$root" --no-reboot >"$work/once.out" 2>&1; }
+# exact V: the root is tiny@V (what the image has, the node's files aside; directory mtimes
+# aside too: writing the node's files moved /etc's, and upgrade.sh checks them)
+exact() {
+  "$A" install "tiny@$1" --server "$INGOT_URL" --target "$work/fresh$1" >/dev/null 2>&1
+  [ -z "$(rsync -anciHO --delete --exclude=/var/lib/ingot --exclude=/etc/ingot --exclude=/etc/hostname "$work/fresh$1/" "$root/")" ] &&
+    [ "$(cat "$root/var/lib/ingot/image/ref")" = "tiny@$1" ]
+}
+
+check "nothing assigned: one poll is a no-op" once
+check "still tiny@1" exact 1
+check "node upgrade" eq "$("$ingot" node upgrade n1 --to 2)" "n1: tiny@1 -> tiny@2 assigned"
+check "the agent polls, upgrades, reports" once
+check "the root is exactly tiny@2" exact 2
+check "the server records tiny@2" eq "$(node_field n1 .image)" tiny@2
+timeline=$(node_field n1 '[.timeline[] | select(.phase=="upgrade") | .kind] | join(" ")')
+check "the timeline has every step ($timeline)" eq "$timeline" "assigned started staged switching switched done"
+check "nothing more to do" once
+
+check "node upgrade to 3 (a kernel change)" eq "$("$ingot" node upgrade n1 --to 3)" "n1: tiny@2 -> tiny@3 assigned"
+check "the agent upgrades and asks for a reboot" once
+check "it reported rebooting" has "$(node_field n1 '[.timeline[] | select(.phase=="upgrade") | .kind] | join(" ")')" "switched rebooting"
+check "not done before the reboot" eq "$(node_field n1 .image)" tiny@2
+check "--recover after the reboot" "$A" upgrade --recover --root "$root"
+check "the next poll delivers done" once
+check "the server records tiny@3" eq "$(node_field n1 .image)" tiny@3
+check "the root is exactly tiny@3" exact 3
+
+check "downgrade to 2 assigned" eq "$("$ingot" node upgrade n1 --to 2)" "n1: tiny@3 -> tiny@2 assigned"
+echo drifted >"$root/etc/motd"
+check "drift with policy stop: the poll fails" bash -c "! \"\$0\" upgrade --once --root \"\$1\" --no-reboot" "$A" "$root"
+check "drift reported, then failed" has "$(node_field n1 '[.timeline[] | select(.phase=="upgrade") | .kind] | join(" ")')" "drift failed"
+check "still tiny@3 on the server" eq "$(node_field n1 .image)" tiny@3
+check "the drifted file untouched" file_is "$root/etc/motd" drifted
+
+stop_server
+check "an unreachable server: this poll fails" bash -c '! "$0" upgrade --once --root "$1" --no-reboot >"$2" 2>&1' "$A" "$root" "$work/once.out"
+check "... with a clear message" has "$(cat "$work/once.out")" "cannot ask $INGOT_URL"
+finish
