@@ -4,7 +4,9 @@
 #   1. full lay-down into an empty dir: ingot vs `rsync -a`, `rsync -az`, a `tar | zstd` stream
 #   2. upgrade n -> n+1 of a laid-down n: bytes on the wire and wall time vs `rsync -a --delete`,
 #      with -z, with --checksum and with both; `zstd --patch-from` of the two tars as the floor
-#   3. no-change verify pass: `ingot image apply --dry-run` (hashes every file) vs rsync no-ops
+#      (ingot with the deltas `ingot image delta` built beforehand; also with --from, the believed n)
+#   3. no-change verify pass: `ingot image verify --target` quick and --full, and `ingot image apply
+#      --dry-run` (hashes every file), vs rsync's no-op passes (-a --delete -n... and --checksum)
 # Medians of RUNS (default 3). Trees are cached under ${INGOT_CACHE_DIR:-/var/cache/ingot}/bench-sync.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -34,6 +36,17 @@ state=$work/state
 "$INGOT_BIN" key generate --out "$state/keys" >/dev/null
 "$INGOT_BIN" image build bench --from-tree "$cache/n" --version 1 --store "$state/images" --key "$state/keys/image-signing.key" >"$work/build.log" 2>&1
 "$INGOT_BIN" image build bench --from-tree "$cache/n1" --version 2 --store "$state/images" --key "$state/keys/image-signing.key" >>"$work/build.log" 2>&1
+# Deltas n -> n+1 built ahead of the rollout (what an operator runs after a build), so the
+# upgrade below fetches librsync deltas for changed files instead of whole objects.
+delta_precompute() {
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$INGOT_BIN" image delta bench@1 bench@2 --store "$state/images" --json >"$work/delta.json" 2>"$work/delta.log"
+  t1=$(date +%s.%N)
+  t_delta_precompute=$(awk -v a="$t0" -v b="$t1" 'BEGIN{ printf "%.3f", b-a }')
+  echo "  ingot image delta bench@1 bench@2: $t_delta_precompute s: $(tail -n1 "$work/delta.log" | tr '\r' '\n' | tail -n1)"
+}
+delta_precompute
 mkdir -p "$work/roles" && : >"$work/roles/order"
 http_port=$(free_port)
 "$INGOT_BIN" serve --roles "$work/roles" --state-dir "$state" --listen 127.0.0.1 --http-port "$http_port" >"$work/serve.log" 2>&1 &
@@ -102,6 +115,14 @@ done
 echo "  rsync-upgraded n vs n+1: $(same "$cache/n1" "$work/dst") differing entries"
 rm -rf "$work/dst" && cp -a "$work/base_ingot" "$work/dst" && "$INGOT_BIN" image apply bench@2 "$work/dst" --server "$server" >/dev/null
 echo "  ingot-upgraded n vs n+1: $(same "$cache/n1" "$work/dst") differing entries"
+upgrade_delta_report() {  # what the ingot upgrade took from deltas, and the --from (believed n) variant
+  grep -o '[0-9]* via deltas ([0-9]* bytes)' "$work/out.upgrade_ingot" | sed 's/^/  ingot upgrade: /'
+  upgrade ingot_from base_ingot '"$INGOT_BIN" image apply bench@2 "$work/dst" --server "$server" --from bench@1'
+  bytes_ingot_from=$(ingot_bytes "$work/out.upgrade_ingot_from")
+  echo "  ingot --from bench@1 (unchanged files by size+mtime, not hashed): $bytes_ingot_from bytes on the wire"
+  echo "  ingot --from-upgraded n vs n+1: $(same "$cache/n1" "$work/dst") differing entries"
+}
+upgrade_delta_report
 mv "$work/dst" "$work/up_ingot"
 # The practical floor depends only on the trees and costs minutes at -19: cached with them.
 if [[ ! -s $cache/floor ]]; then
@@ -119,8 +140,12 @@ noop() { measure "$1" "$runs" ':' "$2"; }
 noop noop_ingot_dry   '"$INGOT_BIN" image apply bench@2 "$work/up_ingot" --server "$server" --dry-run'
 noop noop_rsync_a     'rsync -a --delete --stats "$rs/n1/" "$work/dst/"'
 noop noop_rsync_ac    'rsync -a --delete --checksum --stats "$rs/n1/" "$work/dst/"'
-"$INGOT_BIN" image verify --help 2>&1 | grep -q -- '--target' \
-  || echo "  ingot has no quick (metadata-only) verify: \`ingot image verify\` has no --target yet; only the full-hash pass is measured"
+verify_target() {  # drift check of the up-to-date tree: metadata only, then every file hashed
+  local v='"$INGOT_BIN" image verify bench@2 --target "$work/up_ingot" --store "$state/images" --pubkey "$state/keys/image-signing.pub"'
+  noop noop_ingot_verify_quick "$v"
+  noop noop_ingot_verify_full "$v --full"
+}
+verify_target
 
 # --- results ----------------------------------------------------------------------------------
 echo "-- results"
@@ -131,5 +156,8 @@ result laydown_seconds_tar  "$t_laydown_ingot" tar_zstd "$t_laydown_tar_zstd" 2.
 result upgrade_bytes        "$bytes_ingot" rsync_z "$bytes_rsync_az" 1.0 lower
 result upgrade_bytes_floor  "$bytes_ingot" zstd_patch "$floor" 1.0 lower
 result upgrade_seconds      "$t_upgrade_ingot" rsync_fastest "$fastest_rsync" 2.0 lower
-result noop_verify_seconds  "$t_noop_ingot_dry" rsync_checksum "$t_noop_rsync_ac" 1.0 lower
-result noop_quick_verify_seconds "$t_noop_ingot_dry" rsync_a "$t_noop_rsync_a" 1.0 lower
+result upgrade_bytes_from   "$bytes_ingot_from" rsync_z "$bytes_rsync_az" 1.0 lower
+result upgrade_seconds_from "$t_upgrade_ingot_from" rsync_fastest "$fastest_rsync" 2.0 lower
+result noop_apply_dry_seconds "$t_noop_ingot_dry" rsync_checksum "$t_noop_rsync_ac" 1.0 lower
+result noop_verify_seconds  "$t_noop_ingot_verify_full" rsync_checksum "$t_noop_rsync_ac" 1.0 lower
+result noop_quick_verify_seconds "$t_noop_ingot_verify_quick" rsync_a "$t_noop_rsync_a" 1.0 lower

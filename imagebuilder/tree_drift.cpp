@@ -7,8 +7,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "imagebuilder/file_io.h"
 #include "imagebuilder/object_store.h"
@@ -17,6 +21,10 @@
 namespace ingot::image {
 namespace fs = std::filesystem;
 namespace {
+
+// Hashing threads in full mode: past a handful, the disk (or the page cache's memory bandwidth)
+// is the limit, not the CPU.
+constexpr unsigned kMaxHashThreads = 8;
 
 mode_t type_bits(EntryType t) {
   switch (t) {
@@ -66,6 +74,7 @@ class Checker {
     if (!S_ISDIR(st.st_mode)) return fail(root_.string() + " is not a directory");
     root_dev_ = st.st_dev;
     for (const Entry& e : m_.entries) check(e);
+    hash_all();
     std::stable_sort(out_.begin(), out_.end(), [](const Drift& a, const Drift& b) { return path_less(a.path, b.path); });
     return std::move(out_);
   }
@@ -114,22 +123,38 @@ class Checker {
     if (st.st_mtim.tv_sec != e.mtime)
       add(e.path, DriftKind::mtime, differ(std::to_string(st.st_mtim.tv_sec), std::to_string(e.mtime)));
     if (mode_ == DriftMode::full) {
-      if (e.type == EntryType::file && content_may_match) check_content(e, path);
+      if (e.type == EntryType::file && content_may_match) to_hash_.push_back({&e, path});
       check_xattrs(e, path);
     }
     if (e.type == EntryType::dir && st.st_dev == root_dev_) find_extras(e, path);
   }
 
-  void check_content(const Entry& e, const std::string& path) {
+  static std::optional<Drift> check_content(const Entry& e, const std::string& path) {
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd) {
-      add(e.path, DriftKind::content, std::string("cannot read: ") + std::strerror(errno));
-      return;
-    }
+    if (!fd) return Drift{e.path, DriftKind::content, std::string("cannot read: ") + std::strerror(errno)};
     ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
     auto h = hash_fd(fd.get(), path);
-    if (!h) add(e.path, DriftKind::content, h.error().message());
-    else if (h->digest != e.sha256) add(e.path, DriftKind::content, differ(h->digest.hex(), e.sha256.hex()));
+    if (!h) return Drift{e.path, DriftKind::content, h.error().message()};
+    if (h->digest != e.sha256) return Drift{e.path, DriftKind::content, differ(h->digest.hex(), e.sha256.hex())};
+    return std::nullopt;
+  }
+
+  // Full mode: hashing is nearly all of the time, and files are independent: one thread per core.
+  void hash_all() {
+    std::atomic<std::size_t> next{0};
+    std::mutex mu;
+    auto work = [&] {
+      std::vector<Drift> found;
+      for (std::size_t i; (i = next++) < to_hash_.size();)
+        if (auto d = check_content(*to_hash_[i].first, to_hash_[i].second)) found.push_back(std::move(*d));
+      std::lock_guard lock(mu);
+      out_.insert(out_.end(), found.begin(), found.end());
+    };
+    std::vector<std::thread> threads;
+    unsigned n = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()), kMaxHashThreads);
+    for (unsigned t = 1; t < n && t < to_hash_.size(); ++t) threads.emplace_back(work);
+    work();
+    for (auto& t : threads) t.join();
   }
 
   void check_xattrs(const Entry& e, const std::string& path) {
@@ -167,6 +192,7 @@ class Checker {
   KeepList keep_;
   dev_t root_dev_ = 0;
   std::vector<Drift> out_;
+  std::vector<std::pair<const Entry*, std::string>> to_hash_;
 };
 
 }  // namespace
