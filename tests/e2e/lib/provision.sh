@@ -5,7 +5,8 @@
 #   prov_begin TAG                      e2e_begin + a trap that also powers machines off
 #   prov_state                          $PROV_STATE: keys, images (tiny@1), ramdisk, admin token
 #   prov_machine NAME MAC FW MEM DISKS USER PASS   a QEMU machine behind its own BMC
-#   prov_serve                          `ingot serve` in provisioner mode on br0 (log "server")
+#   prov_serve                          `ingot serve` in provisioner mode on br0 (log "server",
+#                                       or $PROV_SERVE_LOG)
 #   prov_ingot ARGS...                  the ingot CLI against that server
 #   prov_wait_states DEADLINE NAME...   until every node is configured (or one failed)
 
@@ -138,12 +139,14 @@ EOF
 }
 
 # prov_serve [EXTRA FLAGS...]: `ingot serve` as the provisioner, the only DHCP server on br0.
+# PROV_SERVE_LOG names its log (default "server"; a restarted server gets a log of its own).
 prov_serve() {
-  e2e_spawn server -- env INGOT_TOKEN="$PROV_TOKEN" "$INGOT_BIN" serve --state-dir "$PROV_STATE" \
+  local log=${PROV_SERVE_LOG:-server}
+  e2e_spawn "$log" -- env INGOT_TOKEN="$PROV_TOKEN" "$INGOT_BIN" serve --state-dir "$PROV_STATE" \
     --roles "$PROV_ROLES" --interface br0 --listen "$E2E_SERVER_IP" --dhcp full \
     --dhcp-range "$E2E_DHCP_RANGE_LO-$E2E_DHCP_RANGE_HI" --dhcp-netmask 255.255.255.0 \
     --tftp-root "$E2E_DIR/tftp" --http-port "$E2E_HTTP_PORT" --log-level debug "$@"
-  e2e_wait_log server 'serve: ready' 20 || e2e_fail "ingot serve (provisioner) did not start"
+  e2e_wait_log "$log" 'serve: ready' 20 || e2e_fail "ingot serve (provisioner, log $log) did not start"
 }
 
 prov_ingot() {
