@@ -154,7 +154,13 @@ ApiResult<json> UpgradeCoordinator::agent_report(const Node& n, const json& body
     return ApiError{400, "rollout must be an integer or null"};
   std::int64_t rollout_id = body.contains("rollout") && body["rollout"].is_number_integer() ? body["rollout"].get<std::int64_t>() : 0;
   json data = body.contains("data") && body["data"].is_object() ? body["data"] : json::object();
-  if (data.dump().size() > kMaxReportDataBytes) return ApiError{413, "data larger than " + std::to_string(kMaxReportDataBytes) + " bytes"};
+  if (data.dump().size() > kMaxReportDataBytes) {
+    // The step itself still counts: keep its figures, drop the lists (drift paths) that made it big.
+    json kept = {{"truncated", true}};
+    for (auto& [k, v] : data.items())
+      if (!v.is_array() && !v.is_object() && !(v.is_string() && v.get<std::string>().size() > kMaxReportMessage)) kept[k] = v;
+    data = kept;
+  }
   if (message->size() > kMaxReportMessage) message->resize(kMaxReportMessage);
 
   std::lock_guard lock(mu_);

@@ -25,7 +25,8 @@ namespace ingot::server {
 inline constexpr std::int64_t kDefaultUpgradeReportTimeoutS = 1800;
 // Rollout sizes beyond any fleet this server drives; bigger numbers are typos.
 inline constexpr int kMaxRolloutBatch = 100000;
-// The agent's free-text message and drift path list are logged, not trusted: bounded.
+// The agent's free-text message and its data are recorded, not trusted: bounded (data beyond
+// the bound keeps its scalar figures and loses its lists).
 inline constexpr std::size_t kMaxReportMessage = 4096;
 inline constexpr std::size_t kMaxReportDataBytes = 64 * 1024;
 
