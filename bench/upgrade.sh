@@ -33,12 +33,12 @@ printf '%s\n' "${keep[@]}" >"$work/keep.txt"
 
 export SOURCE_DATE_EPOCH=1700000000
 state=$work/state
-mkdir -p "$work/recipe" "$work/roles" && : >"$work/roles/order"
-python3 -c 'import json,sys; print(json.dumps({"keep": sys.argv[1:5]}))' /etc/hostname /etc/fstab '/etc/ssh/ssh_host_*' /var/log >"$work/recipe/recipe.json"
+mkdir -p "$work/bench" "$work/roles" && : >"$work/roles/order"
+python3 -c 'import json,sys; print(json.dumps({"keep": sys.argv[1:5]}))' /etc/hostname /etc/fstab '/etc/ssh/ssh_host_*' /var/log >"$work/bench/recipe.json"
 "$INGOT_BIN" key generate --out "$state/keys" >/dev/null
 for v in 1 2; do
   tree=$cache/n; [[ $v == 2 ]] && tree=$cache/n1
-  "$INGOT_BIN" image build "$work/recipe" --version $v --from-tree "$tree" --store "$state/images" \
+  "$INGOT_BIN" image build "$work/bench" --version $v --from-tree "$tree" --store "$state/images" \
     --key "$state/keys/image-signing.key" >>"$work/build.log" 2>&1
 done
 http_port=$(free_port)

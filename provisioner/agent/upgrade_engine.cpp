@@ -182,7 +182,7 @@ class Upgrade {
     if (auto w = write_image_state(area_.target(), to_); !w) return drop("cannot keep the target manifest: " + w.error().message());
     std::vector<Entry> objects = plan_.objects;
     objects.insert(objects.end(), plan_.rollback_objects.begin(), plan_.rollback_objects.end());
-    StageInput in{&objects, &from_.manifest, &drifted_, &protect_, req_.root};
+    StageInput in{&objects, &from_.manifest, &drifted_, &protect_, req_.root, req_.more_sources};
     auto staged = stage_objects(in, src_, area_);
     if (!staged) return drop("staging " + to_.ref + " failed, nothing switched: " + staged.error().message());
     out_.data["bytes_fetched"] = staged->bytes_wire;

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -28,6 +29,8 @@ struct UpgradeRequest {
   DriftPolicy drift = DriftPolicy::stop;
   bool dry_run = false;
   nlohmann::json rollout;  // the server's rollout id, or null
+  // Extra connections to the same source for parallel staging (optional).
+  std::function<std::unique_ptr<image::ImageSource>()> more_sources;
 };
 
 // status: the contract's terminal statuses (done, failed, rolled_back), or reboot-pending,

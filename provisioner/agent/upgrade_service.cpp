@@ -101,7 +101,9 @@ Result<Connection> connection(const fs::path& root, const std::optional<std::str
 Result<UpgradeOutcome> upgrade_once(const ServiceOptions& opt, const UpgradeRequest& req, const UpgradeReporter& report) {
   auto source = image::http_source(opt.conn.server);
   SystemRunner runner;
-  auto o = run_upgrade(req, *source, runner, report);
+  UpgradeRequest r = req;
+  r.more_sources = [server = opt.conn.server] { return image::http_source(server); };
+  auto o = run_upgrade(r, *source, runner, report);
   if (o) maybe_reboot(opt, *o);
   return o;
 }
@@ -120,6 +122,7 @@ int serve_upgrades(const ServiceOptions& opt, bool once, std::chrono::seconds in
       req.target = (*answer)["target"].get<std::string>();
       req.rollout = answer->value("rollout", json());
       req.drift = answer->value("drift", "stop") == "overwrite" ? DriftPolicy::overwrite : DriftPolicy::stop;
+      req.more_sources = [server = opt.conn.server] { return image::http_source(server); };
       ApiReporter api(client, req.rollout);
       auto from = image::read_file_limited(opt.root / kImageStateDir / "ref", 1024);
       api.set(from ? trim(*from) : "", req.target);

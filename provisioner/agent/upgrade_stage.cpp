@@ -4,8 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <thread>
 
 #include "imagebuilder/delta_fetch.h"
 #include "imagebuilder/digest.h"
@@ -71,53 +75,102 @@ bool file_has_content(const fs::path& path, const Entry& e) {
   return n == 0 && h.finish() == e.sha256;
 }
 
-Result<StageStats> stage_objects(const StageInput& in, image::ImageSource& src, const UpgradeArea& area,
-                                 const std::function<void(const StageStats&)>& progress) {
-  StageStats stats;
-  std::error_code ec;
-  fs::create_directories(area.objects(), ec);
-  if (ec) return fail(ec, "create " + area.objects().string());
-  // Where n already holds each content (first clean path wins).
-  std::set<std::string> drifted(in.drifted->begin(), in.drifted->end());
-  std::map<image::Digest, std::string> have;
-  for (const Entry& e : in.from->entries)
-    if (e.type == image::EntryType::file && !drifted.count(e.path) && !in.protect->keeps(e.path))
-      have.emplace(e.sha256, e.path);
-  std::uint64_t wire0 = src.bytes_fetched();
-  for (const Entry& e : *in.objects) {
+namespace {
+
+class Stager {
+ public:
+  Stager(const StageInput& in, const UpgradeArea& area) : in_(in), area_(area) {
+    drifted_.insert(in.drifted->begin(), in.drifted->end());
+    for (const Entry& e : in.from->entries)
+      if (e.type == image::EntryType::file && !drifted_.count(e.path) && !in.protect->keeps(e.path))
+        have_.emplace(e.sha256, e.path);
+  }
+
+  // Stages one object: already there, copied from the node's own tree, or fetched.
+  Result<void> stage(const Entry& e, image::ImageSource& src, StageStats& stats) const {
     ++stats.objects;
-    fs::path final_path = area.objects() / e.sha256.hex();
+    fs::path final_path = area_.objects() / e.sha256.hex();
     if (file_has_content(final_path, e)) {
       ++stats.reused;
-      continue;
+      return ok();
     }
     fs::path part = final_path;
-    part += ".part";
+    part += ".part." + std::to_string(::gettid());
     bool staged = false;
-    if (auto it = have.find(e.sha256); it != have.end()) {
-      auto copied = copy_verified(in.root / it->second, part, e);
+    if (auto it = have_.find(e.sha256); it != have_.end()) {
+      auto copied = copy_verified(in_.root / it->second, part, e);
       if (!copied) return fail(copied.error());
-      if (*copied) {
-        staged = true;
-        ++stats.local;
-      }
+      staged = *copied;
+      if (staged) ++stats.local;
     }
     if (!staged) {
-      const Entry* old = in.from->find(e.path);
-      if (old) old = in.from->resolve(*old);
-      bool usable = old && old->type == image::EntryType::file && !drifted.count(e.path) && !in.protect->keeps(e.path);
-      if (auto r = fetch_into(src, e, usable ? old : nullptr, in.root, part, stats); !r) {
+      const Entry* old = in_.from->find(e.path);
+      if (old) old = in_.from->resolve(*old);
+      bool usable = old && old->type == image::EntryType::file && !drifted_.count(e.path) && !in_.protect->keeps(e.path);
+      if (auto r = fetch_into(src, e, usable ? old : nullptr, in_.root, part, stats); !r) {
         ::unlink(part.c_str());
         return fail(e.path + ": " + r.error().message());
       }
       ++stats.fetched;
     }
     if (::rename(part.c_str(), final_path.c_str()) != 0) return image::errno_error("cannot rename into place", final_path);
-    stats.bytes_wire = src.bytes_fetched() - wire0;
-    if (progress && stats.objects % 256 == 0) progress(stats);
+    return ok();
   }
-  stats.bytes_wire = src.bytes_fetched() - wire0;
-  return stats;
+
+ private:
+  const StageInput& in_;
+  const UpgradeArea& area_;
+  std::set<std::string> drifted_;
+  std::map<image::Digest, std::string> have_;
+};
+
+}  // namespace
+
+Result<StageStats> stage_objects(const StageInput& in, image::ImageSource& src, const UpgradeArea& area) {
+  std::error_code ec;
+  fs::create_directories(area.objects(), ec);
+  if (ec) return fail(ec, "create " + area.objects().string());
+  Stager stager(in, area);
+  std::vector<image::ImageSource*> sources{&src};
+  std::vector<std::unique_ptr<image::ImageSource>> owned;
+  if (in.more_sources)
+    for (unsigned i = 1; i < kStageFetchers && i < in.objects->size(); ++i) {
+      owned.push_back(in.more_sources());
+      sources.push_back(owned.back().get());
+    }
+  std::vector<std::uint64_t> wire0;
+  for (auto* s : sources) wire0.push_back(s->bytes_fetched());
+  std::vector<StageStats> per(sources.size());
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::optional<Result<void>> first_error;
+  auto work = [&](std::size_t w) {
+    for (std::size_t i; !stop && (i = next++) < in.objects->size();) {
+      auto r = stager.stage((*in.objects)[i], *sources[w], per[w]);
+      if (!r) {
+        std::lock_guard lock(mu);
+        if (!first_error) first_error = r;
+        stop = true;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t w = 1; w < sources.size(); ++w) threads.emplace_back(work, w);
+  work(0);
+  for (auto& t : threads) t.join();
+  if (first_error) return fail(first_error->error());
+  StageStats total;
+  for (std::size_t w = 0; w < per.size(); ++w) {
+    total.objects += per[w].objects;
+    total.fetched += per[w].fetched;
+    total.local += per[w].local;
+    total.reused += per[w].reused;
+    total.deltas += per[w].deltas;
+    total.bytes_delta += per[w].bytes_delta;
+    total.bytes_wire += sources[w]->bytes_fetched() - wire0[w];
+  }
+  return total;
 }
 
 }  // namespace ingot::agent

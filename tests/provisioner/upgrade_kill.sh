@@ -89,7 +89,7 @@ for round in $(seq 1 "$MAX_ROUNDS"); do
     "$A" upgrade --to demo@2 --server "$server" --root "$w/r" --no-reboot >/dev/null 2>&1 || fail "upgrade after recovery"
     clean_as 2 "$w/r" || fail "upgrade after recovery is not exactly demo@2"
   fi
-  (( round >= 10 && switch_kills >= MIN_SWITCH_KILLS )) && break
+  (( round >= 8 && switch_kills >= MIN_SWITCH_KILLS )) && break
 done
 echo "kill states: $(for k in "${!seen[@]}"; do printf '%s=%s ' "$k" "${seen[$k]}"; done)"
 echo "kills that left a mixed root before --recover: $mixed"
