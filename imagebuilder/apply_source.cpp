@@ -207,6 +207,6 @@ std::unique_ptr<ImageSource> store_source(const ObjectStore& store, std::filesys
   return std::make_unique<StoreSource>(store, std::move(public_key));
 }
 
-std::unique_ptr<ImageSource> http_source(std::string base_url) { return std::make_unique<HttpSource>(std::move(base_url)); }
+std::unique_ptr<ImageSource> http_object_source(std::string base_url) { return std::make_unique<HttpSource>(std::move(base_url)); }
 
 }  // namespace ingot::image

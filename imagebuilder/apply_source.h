@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "imagebuilder/image_ref.h"
@@ -32,12 +33,20 @@ class ImageSource {
     (void)base, (void)want, (void)max_bytes;
     return std::optional<std::string>();
   }
+  // The files about to be fetched, in the order fetch will ask for them: a source may start
+  // fetching them ahead (in parallel, packed). Only a hint: fetch must still answer for any
+  // entry, and entries named here may never be asked for.
+  virtual void prepare(std::vector<const Entry*> files) { (void)files; }
   virtual std::uint64_t bytes_fetched() const = 0;
   virtual std::string describe() const = 0;
 };
 
 std::unique_ptr<ImageSource> store_source(const ObjectStore& store, std::filesystem::path public_key);
-// base_url: "http://198.18.0.1:8080" (the server's /images/v1 routes).
+// base_url: "http://198.18.0.1:8080" (the server's /images/v1 routes). Fetches ahead what
+// prepare() names, small objects in packs, over a few parallel connections (http_pack_source.cpp).
 std::unique_ptr<ImageSource> http_source(std::string base_url);
+// The same routes, one request per object, one connection, nothing ahead: what http_source
+// falls back on for the manifest, deltas and files it was not told of.
+std::unique_ptr<ImageSource> http_object_source(std::string base_url);
 
 }  // namespace ingot::image

@@ -177,6 +177,20 @@ bool is_current(const std::string& path, const Entry& e) {
   }
 }
 
+// The files the apply will surely fetch whole: those with no regular file at their path yet (a
+// lay-down: nearly all). Named to the source ahead, which may fetch them in parallel and packed;
+// files already there are left to the loop (same content, or a delta against them).
+std::vector<const Entry*> files_to_fetch(const Manifest& m, const KeepList& keep, const fs::path& target) {
+  std::vector<const Entry*> out;
+  for (const Entry& e : m.entries) {
+    if (e.type != EntryType::file) continue;
+    struct stat st {};
+    if (::lstat(full(target, e).c_str(), &st) == 0 && (S_ISREG(st.st_mode) || keep.keeps(e.path))) continue;
+    out.push_back(&e);
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<ApplyStats> apply_manifest(const Manifest& m, ImageSource& src, const fs::path& target, const ApplyOptions& opt) {
@@ -190,6 +204,7 @@ Result<ApplyStats> apply_manifest(const Manifest& m, ImageSource& src, const fs:
   auto note = [&](char what, const std::string& path) {
     if (opt.plan) opt.plan->push_back(std::string(1, what) + " " + path);
   };
+  if (!opt.dry_run) src.prepare(files_to_fetch(m, keep, target));
   for (const Entry& e : m.entries) {
     ++stats.entries;
     if (opt.progress && stats.entries % 256 == 0) opt.progress(stats);

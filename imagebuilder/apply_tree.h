@@ -5,7 +5,8 @@
 // temp name beside its final one and renamed, so an interrupted apply leaves old or new files,
 // never half of one, and a rerun picks up where it stopped.
 // A changed file whose old content is still there comes as a librsync delta against it when
-// the source has one (delta_fetch.h). Not yet here: parallel fetches (see README: missing).
+// the source has one (delta_fetch.h). Files that will surely be fetched whole are named to the
+// source first (ImageSource::prepare), so it can fetch them ahead, in parallel and packed.
 #pragma once
 
 #include <cstdint>

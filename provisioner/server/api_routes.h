@@ -35,6 +35,8 @@ void mount_images(pxe::HttpRouter& router, const std::filesystem::path& store_ro
                   const std::filesystem::path& public_key);
 // GET /images/v1/deltas/BASE/NEW: a stored delta, or one built now on a worker (delta_routes.cpp).
 void mount_deltas(pxe::HttpRouter& router, const std::filesystem::path& store_root);
+// POST /images/v1/objects/pack: many small objects in one answer (pack_routes.cpp).
+void mount_packs(pxe::HttpRouter& router, const std::filesystem::path& store_root);
 
 // Content-addressed files carry these: their bytes can never change under their name.
 inline constexpr const char* kImmutable = "public, max-age=31536000, immutable";

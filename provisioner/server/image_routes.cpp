@@ -29,6 +29,7 @@ HttpResponse file_response(const std::filesystem::path& path, const char* type, 
 void mount_images(pxe::HttpRouter& router, const std::filesystem::path& store_root,
                   const std::filesystem::path& public_key) {
   mount_deltas(router, store_root);
+  mount_packs(router, store_root);
   router.add("GET", "/images/v1/key.pub", [public_key](const HttpRequest&) {
     return file_response(public_key, "application/x-pem-file", "no-cache");
   });
