@@ -37,6 +37,9 @@ class ImageSource {
   // fetching them ahead (in parallel, packed). Only a hint: fetch must still answer for any
   // entry, and entries named here may never be asked for.
   virtual void prepare(std::vector<const Entry*> files) { (void)files; }
+  // Whether fetch may be called from several threads at once (the apply then writes files in
+  // parallel). Every other call stays on one thread.
+  virtual bool concurrent_fetch() const { return false; }
   virtual std::uint64_t bytes_fetched() const = 0;
   virtual std::string describe() const = 0;
 };

@@ -6,6 +6,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
 #include <optional>
 #include <set>
@@ -15,12 +16,16 @@
 #include "imagebuilder/keep_list.h"
 #include "imagebuilder/manifest_json.h"
 #include "imagebuilder/signing.h"
+#include "imagebuilder/write_pool.h"
 
 namespace ingot::image {
 namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kTempSuffix = ".ingot-new";
+// Writers for whole new files, when the source can fetch from several threads: enough to
+// cover both cores while some wait on the network.
+constexpr int kWriteThreads = 4;
 
 Unexpected sys_fail(const std::string& what) { return fail(std::error_code(errno, std::system_category()), what + ": " + std::strerror(errno)); }
 
@@ -205,7 +210,10 @@ Result<ApplyStats> apply_manifest(const Manifest& m, ImageSource& src, const fs:
     if (opt.plan) opt.plan->push_back(std::string(1, what) + " " + path);
   };
   if (!opt.dry_run) src.prepare(files_to_fetch(m, keep, target));
+  std::atomic<std::uint64_t> pooled_files{0}, pooled_bytes{0};
+  WritePool pool(!opt.dry_run && src.concurrent_fetch() ? kWriteThreads : 0);
   for (const Entry& e : m.entries) {
+    if (pool.failed()) break;
     ++stats.entries;
     if (opt.progress && stats.entries % 256 == 0) opt.progress(stats);
     std::string path = full(target, e);
@@ -225,6 +233,16 @@ Result<ApplyStats> apply_manifest(const Manifest& m, ImageSource& src, const fs:
         stats.bytes_written += e.size;
         continue;
       }
+      if (!have) {  // a whole new file: one of the writers (metadata too: nothing else touches it)
+        pool.submit([&, path, ep = &e]() -> Result<void> {
+          ApplyStats mine;
+          if (auto r = write_file(path, *ep, src, mine, std::nullopt); !r) return r;
+          pooled_files += mine.files_written;
+          pooled_bytes += mine.bytes_written;
+          return set_metadata(path, *ep);
+        });
+        continue;
+      }
       if (auto r = write_file(path, e, src, stats, have); !r) return fail(r.error());
     } else if (e.type == EntryType::dir) {
       if (opt.dry_run) continue;
@@ -234,11 +252,16 @@ Result<ApplyStats> apply_manifest(const Manifest& m, ImageSource& src, const fs:
     } else if (!is_current(path, e) || e.type == EntryType::hardlink) {
       note('+', e.path);
       if (opt.dry_run) continue;
+      if (e.type == EntryType::hardlink)  // its first path may still be being written
+        if (auto r = pool.drain(); !r) return fail(r.error());
       if (auto r = make_special(path, e, target); !r) return fail(r.error());
     }
     if (!opt.dry_run)
       if (auto r = set_metadata(path, e); !r) return fail(r.error());
   }
+  if (auto r = pool.drain(); !r) return fail(r.error());
+  stats.files_written += pooled_files;
+  stats.bytes_written += pooled_bytes;
 
   if (opt.remove_extra) {
     std::set<std::string> wanted;

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -33,6 +34,9 @@ constexpr std::uint64_t kPackJobBytes = 4 * 1024 * 1024;
 // this are never fetched ahead (streamed when asked for).
 constexpr std::uint64_t kMaxAheadBytes = 96 * 1024 * 1024;
 constexpr std::uint64_t kMaxAheadFileBytes = 32 * 1024 * 1024;
+// Writers ask for files nearly in the planned order, never this far apart (WritePool keeps
+// its queue shorter): a planned file this far behind the newest asked for was passed over.
+constexpr std::size_t kPassedOverSlack = 256;
 
 // zstd's worst case for incompressible input is a little above the input; this bounds what a
 // server may send for an object of a known size.
@@ -61,14 +65,26 @@ class PackHttpSource final : public ImageSource {
   ~PackHttpSource() override { stop(); }
 
   Result<std::string> manifest_text(const std::string& ref, std::string* resolved) override {
+    std::lock_guard lock(plain_mu_);
     return plain_->manifest_text(ref, resolved);
   }
-  Result<std::string> signature_text(const std::string& ref) override { return plain_->signature_text(ref); }
-  Result<std::string> public_key_pem() override { return plain_->public_key_pem(); }
+  Result<std::string> signature_text(const std::string& ref) override {
+    std::lock_guard lock(plain_mu_);
+    return plain_->signature_text(ref);
+  }
+  Result<std::string> public_key_pem() override {
+    std::lock_guard lock(plain_mu_);
+    return plain_->public_key_pem();
+  }
   Result<std::optional<std::string>> fetch_delta(const Digest& base, const Digest& want, std::uint64_t max) override {
+    std::lock_guard lock(plain_mu_);
     return plain_->fetch_delta(base, want, max);
   }
-  std::uint64_t bytes_fetched() const override { return plain_->bytes_fetched() + ahead_bytes_.load(); }
+  std::uint64_t bytes_fetched() const override {
+    std::lock_guard lock(plain_mu_);
+    return plain_->bytes_fetched() + ahead_bytes_.load();
+  }
+  bool concurrent_fetch() const override { return true; }
   std::string describe() const override { return base_; }
 
   void prepare(std::vector<const Entry*> files) override;
@@ -85,11 +101,14 @@ class PackHttpSource final : public ImageSource {
 
   std::string base_;
   std::unique_ptr<ImageSource> plain_;
+  mutable std::mutex plain_mu_;  // the plain source has one connection, for one caller at a time
   std::mutex mu_;
   std::condition_variable cv_;
   std::map<Digest, Slot> slots_;
   std::vector<Digest> order_;  // planned fetches, in order
-  std::size_t cursor_ = 0;     // order_ before this was served or passed over
+  std::map<Digest, std::deque<std::size_t>> positions_;  // where each is in order_, unserved
+  std::vector<bool> served_;
+  std::size_t cursor_ = 0;  // order_ before this was served or passed over
   std::vector<Job> jobs_;
   std::size_t next_job_ = 0;
   std::uint64_t ahead_ = 0;  // window bytes reserved
@@ -105,7 +124,7 @@ void PackHttpSource::prepare(std::vector<const Entry*> files) {
   std::lock_guard lock(mu_);
   stopping_ = false;
   abort_ = false;
-  slots_.clear(), order_.clear(), jobs_.clear(), cursor_ = 0, next_job_ = 0, ahead_ = 0;
+  slots_.clear(), order_.clear(), positions_.clear(), jobs_.clear(), cursor_ = 0, next_job_ = 0, ahead_ = 0;
   Job pack{{}, true, 0};
   auto flush_pack = [&] {
     if (!pack.digests.empty()) jobs_.push_back(std::move(pack));
@@ -114,11 +133,9 @@ void PackHttpSource::prepare(std::vector<const Entry*> files) {
   for (const Entry* e : files) {
     if (e->size > kMaxAheadFileBytes) continue;
     Slot& s = slots_[e->sha256];
-    if (s.uses++ > 0) {  // the same content again: fetched once, served to each
-      order_.push_back(e->sha256);
-      continue;
-    }
+    positions_[e->sha256].push_back(order_.size());
     order_.push_back(e->sha256);
+    if (s.uses++ > 0) continue;  // the same content again: fetched once, served to each
     s.size = e->size;
     s.reserve = stored_bound(e->size);
     if (e->size > kPackedFileBytes) {
@@ -130,6 +147,7 @@ void PackHttpSource::prepare(std::vector<const Entry*> files) {
     pack.reserve += s.reserve;
   }
   flush_pack();
+  served_.assign(order_.size(), false);
   int n = std::min<int>(kFetchConnections, static_cast<int>(jobs_.size()));
   for (int i = 0; i < n; ++i) threads_.emplace_back([this] { worker(); });
 }
@@ -149,17 +167,24 @@ Result<void> PackHttpSource::fetch(const Entry& e, const ByteSink& sink) {
   std::string stored;
   {
     std::unique_lock lock(mu_);
-    // Planned fetches the apply passed over (the file turned out to be there) give their
-    // window back, or the workers would wait for room that never comes.
-    std::size_t at = cursor_;
-    while (at < order_.size() && order_[at] != e.sha256) ++at;
-    if (at == order_.size()) {
+    auto pos = positions_.find(e.sha256);
+    if (pos == positions_.end() || pos->second.empty()) {
       lock.unlock();
+      std::lock_guard plain(plain_mu_);
       return plain_->fetch(e, sink);
     }
-    for (; cursor_ < at; ++cursor_)
+    std::size_t at = pos->second.front();
+    pos->second.pop_front();
+    served_[at] = true;
+    // Planned fetches far behind the newest one asked for were passed over (the file turned
+    // out to be there): they give their window back, or the workers would wait for room that
+    // never comes. The slack allows for writers asking a little out of order.
+    for (; cursor_ + kPassedOverSlack < at; ++cursor_) {
+      if (served_[cursor_]) continue;
+      served_[cursor_] = true;
+      positions_[order_[cursor_]].pop_front();
       if (auto it = slots_.find(order_[cursor_]); it != slots_.end()) release(it->second, it->first);
-    ++cursor_;
+    }
     auto it = slots_.find(e.sha256);
     cv_.wait(lock, [&] { return it->second.state != Slot::State::waiting; });
     Slot& s = it->second;
