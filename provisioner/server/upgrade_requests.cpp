@@ -84,7 +84,8 @@ std::optional<std::string> UpgradeCoordinator::ineligible(const Node& n, const T
   if (n.state != NodeState::configured && n.state != NodeState::deployed)
     return "state " + std::string(inventory::to_string(n.state)) + " (needs configured or deployed)";
   if (n.image.empty()) return std::string("its image is unknown (deployed before images were recorded)");
-  if (image_role(n.image) != t.image_name) return "runs " + n.image + ", not an image of " + t.image_name;
+  if (image_role(n.image) != t.image_name || !image::parse_image_ref(n.image))
+    return "runs " + n.image + ", not an image of " + t.image_name;
   if (n.image == t.to) return "already runs " + t.to;
   if (!t.from.empty() && n.image != t.from) return "runs " + n.image + ", not " + t.from;
   auto open = store_.open_upgrade(n.id);
@@ -104,7 +105,12 @@ json UpgradeCoordinator::dry_run_of(const Node& n, const std::string& to_image) 
     out["error"] = store.error().message();
     return out;
   }
-  auto plan = rollout::estimate_from_store(*store, *image::parse_image_ref(n.image), *image::parse_image_ref(to_image));
+  auto from = image::parse_image_ref(n.image), to = image::parse_image_ref(to_image);
+  if (!from || !to) {
+    out["error"] = "not an image name: " + (from ? to_image : n.image);
+    return out;
+  }
+  auto plan = rollout::estimate_from_store(*store, *from, *to);
   if (!plan) out["error"] = plan.error().message();
   else out["plan"] = rollout::to_json(*plan);
   return out;
