@@ -7,7 +7,9 @@
 set -u
 work=$(mktemp -d /tmp/ingot-upgrade-api.$$.XXXXXX)
 source "$INGOT_SOURCE_DIR/tests/provisioner/rollout_lib.sh"
+wait_pid=
 cleanup() {
+  [ -n "$wait_pid" ] && kill "$wait_pid" 2>/dev/null
   stop_server
   [ -n "${KEEP:-}" ] || rm -rf "$work"
 }
@@ -110,9 +112,22 @@ check "n2 untouched" eq "$(node_field n2 .image)" tiny@1
 check "poll: drift overwrite" eq "$(poll n2; jq -r .drift <"$work/body")" "200overwrite"
 check "report rolled_back" eq "$(report n2 rolled_back tiny@3)" 200
 check "n2 still runs tiny@1" eq "$(node_field n2 .image)" tiny@1
-check "downgrade n1 to 1" eq "$("$ingot" node upgrade n1 --to 1)" "n1: tiny@2 -> tiny@1 assigned"
+"$ingot" node upgrade n1 --to 1 --wait --timeout 30 >"$work/wait.out" 2>&1 &
+wait_pid=$!
+check "downgrade n1 to 1 (--wait)" wait_for 10 target_is n1 tiny@1
 report n1 done tiny@1 >/dev/null
+check "--wait returns" wait_for 10 gone "$wait_pid"
+wait "$wait_pid"; rc=$?; wait_pid=
+check "--wait: exit 0 on done" eq "$rc" 0
+check "--wait printed the steps" grep -qE 'n1 +done +done' "$work/wait.out"
 check "n1 runs tiny@1 again" eq "$(node_field n1 .image)" tiny@1
+"$ingot" node upgrade n1 --to 2 --wait --timeout 30 >"$work/wait.out" 2>&1 &
+wait_pid=$!
+check "n1 to 2 (--wait)" wait_for 10 target_is n1 tiny@2
+report n1 rolled_back tiny@2 >/dev/null
+check "--wait returns on rolled_back" wait_for 10 gone "$wait_pid"
+wait "$wait_pid"; rc=$?; wait_pid=
+check "--wait: exit 1 when it did not happen" eq "$rc" 1
 
 # A node that leaves its image (redeploy) has its open upgrade cancelled.
 "$ingot" node upgrade n2 --to 2 >/dev/null
