@@ -16,6 +16,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+for bad_timeout in abc 0 -5 10s; do
+  out=$(timeout 10 "$ingot" serve --roles "$api_roles" --state-dir "$work/bad-state" --listen 127.0.0.1 \
+    --http-port "$(free_tcp_port)" --upgrade-timeout "$bad_timeout" 2>&1); rc=$?
+  check "serve --upgrade-timeout $bad_timeout: refused" test "$rc" -ne 0 -a "$rc" -ne 124
+  check "serve --upgrade-timeout $bad_timeout: says why" has "$out" "--upgrade-timeout: '$bad_timeout' is not a number of seconds > 0"
+done
 "$ingot" key generate --state-dir "$state" >/dev/null || exit 1
 build_image 1 || exit 1
 start_server "$state" || exit 1
