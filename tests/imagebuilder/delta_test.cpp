@@ -91,6 +91,16 @@ struct Fixture {
     if (!r) return ingot::fail(r.error());
     return out;
   }
+
+  // v1 -> v2 must come whole (and right); returns why the delta was not used.
+  std::string expect_whole() {
+    FetchInfo info;
+    auto out = fetch(file_entry("p", v2), d1, info);
+    REQUIRE(out);
+    CHECK(*out == v2);
+    CHECK_FALSE(info.via_delta);
+    return info.fallback;
+  }
 };
 
 }  // namespace
@@ -177,19 +187,10 @@ TEST_CASE("fetch_via_delta uses a stored delta and gives the exact content") {
 
 TEST_CASE("without a delta, or with a base that is not base_sha, the whole object comes") {
   Fixture f;
-  FetchInfo info;
-  auto out = f.fetch(file_entry("p", f.v2), f.d1, info);  // nothing built
-  REQUIRE(out);
-  CHECK(*out == f.v2);
-  CHECK_FALSE(info.via_delta);
-
+  CHECK(f.expect_whole().empty());  // nothing built: no delta, nothing to say
   REQUIRE(build_delta(f.store, f.d1, f.d2));
   write_file(f.base, edited(f.v1, 50));  // the node's file drifted
-  out = f.fetch(file_entry("p", f.v2), f.d1, info);
-  REQUIRE(out);
-  CHECK(*out == f.v2);
-  CHECK_FALSE(info.via_delta);
-  CHECK(info.fallback.find("does not hash") != std::string::npos);
+  CHECK(f.expect_whole().find("does not hash") != std::string::npos);
 }
 
 TEST_CASE("a corrupt or truncated stored delta falls back to the whole object, never bad content") {
@@ -202,19 +203,10 @@ TEST_CASE("a corrupt or truncated stored delta falls back to the whole object, n
     auto bad = good;
     bad[at] = static_cast<char>(bad[at] ^ 0xff);
     write_file(path, bad);
-    FetchInfo info;
-    auto out = f.fetch(file_entry("p", f.v2), f.d1, info);
-    REQUIRE(out);
-    CHECK(*out == f.v2);
-    CHECK_FALSE(info.via_delta);
-    CHECK(info.fallback.find("refused") != std::string::npos);
+    CHECK(f.expect_whole().find("refused") != std::string::npos);
   }
   write_file(path, good.substr(0, good.size() / 2));
-  FetchInfo info;
-  auto out = f.fetch(file_entry("p", f.v2), f.d1, info);
-  REQUIRE(out);
-  CHECK(*out == f.v2);
-  CHECK_FALSE(info.via_delta);
+  CHECK(f.expect_whole().find("refused") != std::string::npos);
 }
 
 TEST_CASE("a delta for the wrong result is refused (the hash is checked, not the delta's word)") {
@@ -225,12 +217,7 @@ TEST_CASE("a delta for the wrong result is refused (the hash is checked, not the
   // Put the delta for v1 -> v3 where the delta v1 -> v2 belongs.
   fs::create_directories(delta_path(f.store, f.d1, f.d2).parent_path());
   fs::copy_file(delta_path(f.store, f.d1, d3), delta_path(f.store, f.d1, f.d2));
-  FetchInfo info;
-  auto out = f.fetch(file_entry("p", f.v2), f.d1, info);
-  REQUIRE(out);
-  CHECK(*out == f.v2);
-  CHECK_FALSE(info.via_delta);
-  CHECK(info.fallback.find("hashes to") != std::string::npos);
+  CHECK(f.expect_whole().find("hashes to") != std::string::npos);
 }
 
 TEST_CASE("a result bigger than the in-memory spool is checked first, then written") {
