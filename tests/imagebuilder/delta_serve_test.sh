@@ -145,3 +145,26 @@ out=$("$B" image apply demo@3 "$w/t" --store "$state/images" --key "$state/keys/
 [[ $out =~ ([0-9]+)\ via\ deltas ]] && (( BASH_REMATCH[1] >= 2 )) || fail "store source: no deltas: $out"
 same "$w/fresh3" "$w/t"
 echo "ok: --from and the store source"
+
+# 7. a lazy build runs off the event loop: while the server builds a big delta, it still
+# answers other requests (key.pub's log line comes before the delta's, which is logged when
+# the delta's answer completes).
+mkdir -p "$w/big1" "$w/big2"
+head -c 40000000 /dev/urandom >"$w/big1/huge.bin"
+cp "$w/big1/huge.bin" "$w/big2/huge.bin"; edit "$w/big2/huge.bin" 5
+for v in 1 2; do
+  "$B" image build big --version $v --from-tree "$w/big$v" --store "$state/images" --key "$state/keys/image-signing.key" >/dev/null 2>&1
+done
+before=$(wc -l <"$w/serve.log")
+curl -sS -o "$w/big.delta" -w '%{http_code}' "$(url "$w/big1/huge.bin" "$w/big2/huge.bin")" >"$w/big.code" &
+bigcurl=$!
+# The build has started once its temp file exists in the store.
+for _ in $(seq 200); do [[ -n $(ls "$state/images/tmp") ]] && break; sleep 0.02; done
+[[ -n $(ls "$state/images/tmp") ]] || fail "the big delta build did not start"
+curl -fsS "$server/images/v1/key.pub" >/dev/null || fail "key.pub not served during a delta build"
+wait "$bigcurl"
+[[ $(cat "$w/big.code") == 200 ]] || fail "big delta: HTTP $(cat "$w/big.code")"
+order=$(tail -n +"$((before + 1))" "$w/serve.log" | grep -o 'GET /images/v1/key.pub\|GET /images/v1/deltas/' | tr '\n' ' ')
+echo "log order during the build: $order"
+[[ $order == "GET /images/v1/key.pub GET /images/v1/deltas/ " ]] || fail "key.pub waited for the delta build (event loop blocked)"
+echo "ok: delta builds run off the event loop"
