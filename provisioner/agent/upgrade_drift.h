@@ -1,7 +1,8 @@
 // Drift as the upgrade engine sees it: imagebuilder's quick metadata pass (tree_drift.h:
 // type, owner, mode, size, mtime, link target, device, hard links; no hashing) minus what a
 // running system does to itself without drifting from its image: files the image never had
-// (logs, caches) and directory mtimes (any new file in /etc moves its mtime).
+// (logs, caches), directory mtimes (any new file in /etc moves its mtime) and whatever is
+// mounted over the image (/proc, /sys, /dev on a live root).
 #pragma once
 
 #include <filesystem>

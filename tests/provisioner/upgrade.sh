@@ -22,7 +22,7 @@ hooks() {  # hooks TREE PRE_EXIT POST_EXIT
   chmod 755 "$1/usr/lib/ingot/upgrade/pre" "$1/usr/lib/ingot/upgrade/post"
 }
 v1=$w/v1
-mkdir -p "$v1"/{bin,boot,etc/dir-to-file,usr/bin,usr/share/data,var/lib/data}
+mkdir -p "$v1"/{bin,boot,etc/dir-to-file,usr/bin,usr/share/data,var/lib/data,mnt/point}
 cp /bin/busybox "$v1/bin/busybox" && ln -s busybox "$v1/bin/sh" && ln -s busybox "$v1/bin/cat"
 echo kernel-1 >"$v1/boot/vmlinuz"
 head -c 300000 /dev/urandom >"$v1/usr/bin/app" && chmod 755 "$v1/usr/bin/app" && ln "$v1/usr/bin/app" "$v1/usr/bin/app-hl"
@@ -117,6 +117,11 @@ echo "ok: v1 -> v3 directly"
 
 # 6. drift: stop touches nothing and names the paths; overwrite upgrades them too
 rd=$w/rd; deploy 1 "$rd"
+# What is mounted over the image (/proc, /dev on a live root) is not drift.
+mount -t tmpfs -o mode=1777 "ingot-test-$$" "$rd/mnt/point" && mounted=$rd/mnt/point
+mkdir -p "$rd/usr/share/data" && mount -t tmpfs "ingot-test-$$" "$rd/usr/share/data" && mounted2=$rd/usr/share/data
+up --root "$rd" --to demo@2 --dry-run --drift stop >"$w/outm" 2>&1 || { cat "$w/outm"; fail "a mount over the image counted as drift"; }
+umount "$mounted" "$mounted2"; mounted= ; mounted2=
 echo tampered >"$rd/etc/other.conf"; chmod 600 "$rd/usr/bin/tool"
 snapshot "$rd" "$w/before"
 if up --root "$rd" --to demo@2 --drift stop >"$w/outd" 2>&1; then fail "drift with policy stop upgraded"; fi

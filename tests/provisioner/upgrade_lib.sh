@@ -3,6 +3,8 @@
 # Needs: B (ingot), A (ingot-agent), w (work dir); sets: server, pids.
 pids=()
 cleanup() {
+  [[ -z ${mounted:-} ]] || umount "$mounted" 2>/dev/null || true
+  [[ -z ${mounted2:-} ]] || umount "$mounted2" 2>/dev/null || true
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   rm -rf "$w"
