@@ -13,12 +13,14 @@ here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/lib.sh"
 source "$here/sync/trees.sh"
 source "$here/sync/measure.sh"
+source "$here/sync/fresh_fs.sh"
 runs=${RUNS:-3}
 cache="${INGOT_CACHE_DIR:-/var/cache/ingot}/bench-sync"
 flock "$cache.lock" bash -c "source '$here/sync/trees.sh'; sync_trees '$cache'" 2>&1 || { mkdir -p "$cache"; sync_trees "$cache"; }
 work=$(mktemp -d /var/tmp/ingot-bench-sync.$$.XXXX)
 pids=()
 cleanup() {
+  release_dst 2>/dev/null || true
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   rm -rf "$work"
@@ -81,12 +83,13 @@ tar -C "$cache" -cf - n n1 | cat >/dev/null
 echo "-- lay-down of n into an empty dir (median of $runs)"
 laydown() {  # NAME CMD...: runs CMD with DST set to a fresh empty dir, RUNS times
   local name=$1; shift
-  measure "laydown_$name" "$runs" 'rm -rf "$work/dst"; mkdir -p "$work/dst"' "$@"
+  measure "laydown_$name" "$runs" 'fresh_dst' "$@"
 }
 laydown ingot       '"$INGOT_BIN" image apply bench@1 "$work/dst" --server "$server"'
 laydown rsync_a     'rsync -a "$rs/n/" "$work/dst/"'
 laydown rsync_az    'rsync -az "$rs/n/" "$work/dst/"'
 laydown tar_zstd    'tar -C "$cache/n" -cf - . | zstd -3 -T0 -q | zstd -dq | tar -C "$work/dst" -xpf -'
+release_dst
 rm -rf "$work/dst"
 # Same result? (a lay-down that skipped files would look fast). Compared without mtimes: the
 # store may clamp them to SOURCE_DATE_EPOCH.

@@ -76,20 +76,50 @@ Result<Digest> ObjectEncoder::finish() {
   return impl_->hash.finish();
 }
 
+// Decompression contexts are kept per thread for reuse: creating one (and its buffers) costs
+// more than decoding the few-KB object most files are. A list, not one, because a decoder may
+// be alive while another is made on the same thread.
+struct DCtxCache {
+  std::vector<ZSTD_DCtx*> free;
+  ~DCtxCache() {
+    for (auto* c : free) ZSTD_freeDCtx(c);
+  }
+};
+// Enough for the decoders one thread has alive at once; more are freed, not kept.
+constexpr std::size_t kCachedDCtxPerThread = 4;
+thread_local DCtxCache dctx_cache;
+
+ZSTD_DCtx* take_dctx() {
+  if (dctx_cache.free.empty()) return ZSTD_createDCtx();
+  ZSTD_DCtx* c = dctx_cache.free.back();
+  dctx_cache.free.pop_back();
+  return c;
+}
+
+void give_dctx(ZSTD_DCtx* c) {
+  if (!c) return;
+  if (dctx_cache.free.size() >= kCachedDCtxPerThread) {
+    ZSTD_freeDCtx(c);
+    return;
+  }
+  ZSTD_DCtx_reset(c, ZSTD_reset_session_and_parameters);
+  dctx_cache.free.push_back(c);
+}
+
 struct ObjectDecoder::Impl {
   ByteSink sink;
   std::uint64_t max_output;
   std::uint64_t produced = 0;
   bool frame_done = false;
   Sha256 hash;
-  ZSTD_DCtx* ctx = ZSTD_createDCtx();
+  ZSTD_DCtx* ctx = take_dctx();
   std::vector<std::uint8_t> out = std::vector<std::uint8_t>(ZSTD_DStreamOutSize());
 
   Impl(ByteSink s, std::uint64_t max) : sink(std::move(s)), max_output(max) {
     if (!ctx) throw std::bad_alloc();
     ZSTD_DCtx_setParameter(ctx, ZSTD_d_windowLogMax, kMaxWindowLog);
   }
-  ~Impl() { ZSTD_freeDCtx(ctx); }
+  ~Impl() { give_dctx(ctx); }
 };
 
 ObjectDecoder::ObjectDecoder(ByteSink sink, std::uint64_t max_output)
