@@ -244,3 +244,11 @@ TEST_CASE("gc drops deltas whose objects are gone") {
   CHECK(gc_deltas(f.store, {f.d2}, false) == 1);
   CHECK_FALSE(fs::exists(delta_path(f.store, f.d1, f.d2)));
 }
+
+TEST_CASE("a delta answer over the size bound is refused before it is used") {
+  Fixture f;
+  auto path = delta_path(f.store, f.d1, f.d2);
+  fs::create_directories(path.parent_path());
+  write_file(path, std::string(f.v2.size() + kMaxDeltaOverhead + 1, 'x'));
+  CHECK(f.expect_whole().find("unavailable") != std::string::npos);
+}
