@@ -134,7 +134,11 @@ int serve_upgrades(const ServiceOptions& opt, bool once, std::chrono::seconds in
       });
       if (!o) {
         INGOT_LOG(error, "upgrade") << o.error().message();
-        api.send("failed", o.error().message(), json::object());
+        // Waiting for its reboot is not a failure: --recover reports `done` after it.
+        auto j = UpgradeArea(opt.root).load();
+        bool rebooting = j && *j && (*j)->state == upgrade_state::reboot_pending;
+        if (!rebooting) api.send("failed", o.error().message(), json::object());
+        if (once) return 1;
       } else {
         maybe_reboot(opt, *o);
         if (once) return o->status == "done" || o->status == "reboot-pending" ? 0 : 1;
