@@ -103,7 +103,7 @@ echo "-- upgrade n -> n+1 of a laid-down n (median of $runs)"
 # Each tool upgrades a target it laid down itself (ingot's may carry the store's clamped mtimes,
 # which would make rsync's quick check resend everything).
 upgrade() {  # NAME BASE CMD: CMD upgrades $work/dst, a fresh copy of BASE
-  measure "upgrade_$1" "$runs" "rm -rf \"\$work/dst\"; cp -a \"\$work/$2\" \"\$work/dst\"; sync" "$3"
+  measure "upgrade_$1" "$runs" "fresh_dst; cp -a \"\$work/$2/.\" \"\$work/dst/\"; sync" "$3"
 }
 upgrade ingot base_ingot          '"$INGOT_BIN" image apply bench@2 "$work/dst" --server "$server"'
 upgrade rsync_a base_rsync       'rsync -a --delete --stats "$rs/n1/" "$work/dst/"'
@@ -116,7 +116,7 @@ for n in ingot rsync_a rsync_az rsync_ac rsync_azc; do
   echo "  $n: $b bytes on the wire"
 done
 echo "  rsync-upgraded n vs n+1: $(same "$cache/n1" "$work/dst") differing entries"
-rm -rf "$work/dst" && cp -a "$work/base_ingot" "$work/dst" && "$INGOT_BIN" image apply bench@2 "$work/dst" --server "$server" >/dev/null
+fresh_dst && cp -a "$work/base_ingot/." "$work/dst/" && "$INGOT_BIN" image apply bench@2 "$work/dst" --server "$server" >/dev/null
 echo "  ingot-upgraded n vs n+1: $(same "$cache/n1" "$work/dst") differing entries"
 upgrade_delta_report() {  # what the ingot upgrade took from deltas, and the --from (believed n) variant
   grep -o '[0-9]* via deltas ([0-9]* bytes)' "$work/out.upgrade_ingot" | sed 's/^/  ingot upgrade: /'
@@ -126,7 +126,7 @@ upgrade_delta_report() {  # what the ingot upgrade took from deltas, and the --f
   echo "  ingot --from-upgraded n vs n+1: $(same "$cache/n1" "$work/dst") differing entries"
 }
 upgrade_delta_report
-mv "$work/dst" "$work/up_ingot"
+cp -a "$work/dst" "$work/up_ingot" && release_dst
 # The practical floor depends only on the trees and costs minutes at -19: cached with them.
 if [[ ! -s $cache/floor ]]; then
   tar -C "$cache/n" -cf "$work/n.tar" . && tar -C "$cache/n1" -cf "$work/n1.tar" .

@@ -2,6 +2,7 @@
 
 #include <zstd.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <vector>
 
@@ -113,9 +114,17 @@ struct ObjectDecoder::Impl {
   bool frame_done = false;
   Sha256 hash;
   ZSTD_DCtx* ctx = take_dctx();
-  std::vector<std::uint8_t> out = std::vector<std::uint8_t>(ZSTD_DStreamOutSize());
+  // Sized to the object (most are a few KB), never zero-filled: a full-size zeroed buffer per
+  // object cost more than decoding it. One byte over the promised size, at least 64, so that
+  // excess output still shows and the decoder always has room to move.
+  std::size_t out_size;
+  std::unique_ptr<std::uint8_t[]> out_buf;
 
-  Impl(ByteSink s, std::uint64_t max) : sink(std::move(s)), max_output(max) {
+  Impl(ByteSink s, std::uint64_t max)
+      : sink(std::move(s)),
+        max_output(max),
+        out_size(static_cast<std::size_t>(std::clamp<std::uint64_t>(max + 1, 64, ZSTD_DStreamOutSize()))),
+        out_buf(new std::uint8_t[out_size]) {
     if (!ctx) throw std::bad_alloc();
     ZSTD_DCtx_setParameter(ctx, ZSTD_d_windowLogMax, kMaxWindowLog);
   }
@@ -134,7 +143,7 @@ Result<void> ObjectDecoder::update(std::span<const std::uint8_t> compressed) {
   while (in.pos < in.size) {
     // One object is one frame: bytes after its end are not part of the object.
     if (s.frame_done) return fail("object has trailing data after its zstd frame");
-    ZSTD_outBuffer o{s.out.data(), s.out.size(), 0};
+    ZSTD_outBuffer o{s.out_buf.get(), s.out_size, 0};
     std::size_t ret = ZSTD_decompressStream(s.ctx, &o, &in);
     if (ZSTD_isError(ret)) return zstd_error("object is corrupt", ret);
     if (ret == 0) s.frame_done = true;
@@ -142,9 +151,9 @@ Result<void> ObjectDecoder::update(std::span<const std::uint8_t> compressed) {
     if (s.produced > s.max_output)
       return fail(std::make_error_code(std::errc::file_too_large),
                   "object decompresses to more than the " + std::to_string(s.max_output) + " bytes expected");
-    s.hash.update(std::span<const std::uint8_t>(s.out.data(), o.pos));
+    s.hash.update(std::span<const std::uint8_t>(s.out_buf.get(), o.pos));
     if (o.pos)
-      if (auto r = s.sink({s.out.data(), o.pos}); !r) return r;
+      if (auto r = s.sink({s.out_buf.get(), o.pos}); !r) return r;
   }
   return ok();
 }

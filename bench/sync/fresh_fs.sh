@@ -1,7 +1,7 @@
-# Sourced by bench/sync.sh: each lay-down goes into a freshly made ext4 filesystem (a loop file
-# under $work), as a deploy lays an image onto a disk it has just formatted. Reusing one
-# directory (rm -rf, then lay down again) measures ext4's inode allocator instead: for a minute
-# or more after thousands of deletes, every create scans past the recently deleted inodes
+# Sourced by bench/sync.sh: each lay-down (and each upgrade's copy of n) goes into a freshly
+# made ext4 (a loop file under $work), as a deploy lays an image onto a disk it has just
+# formatted. Reusing one directory (rm -rf, then lay down again) measures ext4's inode
+# allocator instead: for a minute or more after thousands of deletes, every create scans past the recently deleted inodes
 # (recently_deleted() in perf), and the runs get slower one after the other whoever the tool.
 # Falls back to an empty directory, and says so, where loop devices cannot be mounted.
 fresh_fs_size=${FRESH_FS_SIZE:-2G}
