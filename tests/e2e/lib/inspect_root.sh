@@ -6,6 +6,9 @@
 # read-only by loop offset from `sfdisk -J`. Run it under `unshare -m --propagation private`: the
 # mount then exists only in that namespace, and no other process (an `ip netns exec` starting
 # meanwhile copies the mount table) can keep the filesystem busy after it ends.
+# INSPECT_SAVE="PATH..." (absolute paths in the root): those files, plus the node's config files
+# its var/lib/ingot/node-config.list names, are copied into OUTDIR/saved/ (the upgrade tests
+# compare them before and after).
 set -euo pipefail
 manifest=$1 out=$2
 shift 2
@@ -19,6 +22,12 @@ for disk in "$@"; do
       echo "$disk" >"$out/disk"
       cp "$mnt/etc/hostname" "$out/hostname" 2>/dev/null || true
       cp "$mnt/etc/ingot/handoff.json" "$out/handoff.json"
+      if [[ -n ${INSPECT_SAVE:-} ]]; then
+        mkdir -p "$out/saved"
+        for p in $INSPECT_SAVE $(cat "$mnt/var/lib/ingot/node-config.list" 2>/dev/null); do
+          if [[ -f $mnt/${p#/} ]]; then (cd "$mnt" && cp -a --parents "${p#/}" "$out/saved/"); fi
+        done
+      fi
       python3 "$here/tree_vs_manifest.py" "$manifest" "$mnt" >"$out/tree-diff" 2>&1
       exit $?
     fi

@@ -5,6 +5,7 @@
 #   prov_begin TAG                      e2e_begin + a trap that also powers machines off
 #   prov_state                          $PROV_STATE: keys, images (tiny@1), ramdisk, admin token
 #   prov_machine NAME MAC FW MEM DISKS USER PASS   a QEMU machine behind its own BMC
+#                                       (PROV_REBOOT_IN_PLACE=1: guest reboots from disk reset it)
 #   prov_serve                          `ingot serve` in provisioner mode on br0 (log "server",
 #                                       or $PROV_SERVE_LOG)
 #   prov_ingot ARGS...                  the ingot CLI against that server
@@ -118,6 +119,13 @@ prov_machine() {
   E2E_VM_MEM=$mem e2e_vm_args "$name" network
   net=$(printf '%q ' "${E2E_VM_ARGS[@]}" "${extra[@]}")
   E2E_VM_MEM=$mem e2e_vm_args "$name" disk
+  # PROV_REBOOT_IN_PLACE=1: a guest reboot from disk resets the machine instead of ending QEMU
+  # (a node that reboots itself after an upgrade, tests/upgrade); power off still ends it.
+  if [[ -n ${PROV_REBOOT_IN_PLACE:-} ]]; then
+    local -a kept=()
+    for i in "${E2E_VM_ARGS[@]}"; do [[ $i == -no-reboot ]] || kept+=("$i"); done
+    E2E_VM_ARGS=("${kept[@]}")
+  fi
   disk=$(printf '%q ' "${E2E_VM_ARGS[@]}" "${extra[@]}")
   local dir=$E2E_DIR/bmc-$name port
   mkdir -p "$dir"
