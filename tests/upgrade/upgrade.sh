@@ -86,7 +86,7 @@ fi
 phase "1. rollout tiny-role v1 -> v2, canary 1"
 ev=$(upg_event_mark); ma=$(upg_mark a); mb=$(upg_mark b)
 upg_rollout_start tiny-role --to 2 --canary 1
-upg_rollout_wait "$UPG_ROLLOUT" done 300 || fail "rollout $UPG_ROLLOUT did not end 'done': $UPG_ROLLOUT_JSON"
+upg_rollout_wait "$UPG_ROLLOUT" done 300 || fail "rollout $UPG_ROLLOUT did not end 'done': $(upg_rollout_summary)"
 mapfile -t order < <(upg_rollout_nodes)
 [[ ${#order[@]} == 2 ]] || fail "rollout $UPG_ROLLOUT covers ${#order[@]} node(s), not 2"
 canary=${order[0]%% *} other=${order[1]%% *}
@@ -114,7 +114,7 @@ phase_done
 phase "2. rollout tiny-role v2 -> v3 (post hook fails from v2), canary 1"
 ev=$(upg_event_mark); declare -A mk=([a]=$(upg_mark a) [b]=$(upg_mark b))
 upg_rollout_start tiny-role --to 3 --canary 1
-upg_rollout_wait "$UPG_ROLLOUT" stopped 300 || fail "rollout $UPG_ROLLOUT did not stop: $UPG_ROLLOUT_JSON"
+upg_rollout_wait "$UPG_ROLLOUT" stopped 300 || fail "rollout $UPG_ROLLOUT did not stop: $(upg_rollout_summary)"
 mapfile -t order < <(upg_rollout_nodes)
 canary=${order[0]%% *} other=${order[1]%% *}
 echo "e2e: canary $canary, untouched $other"

@@ -144,6 +144,19 @@ upg_rollout_wait() {
   return 1
 }
 
+# upg_rollout_summary: the last rollout show in a few lines (state, reason, its events).
+upg_rollout_summary() {
+  python3 -c '
+import json, sys
+try:
+    d = json.loads(sys.argv[1])
+except ValueError:
+    print(sys.argv[1][:400]); sys.exit()
+print("state %s (%s)" % (d.get("state"), d.get("reason") or "-"))
+for e in d.get("events", []):
+    print("  %-8s %-10s %s" % (e.get("node") or "rollout", e.get("kind"), (e.get("message") or "")[:150]))' "${UPG_ROLLOUT_JSON:-}"
+}
+
 # upg_rollout_nodes: "NODE STATUS SEQ" of the last rollout show, canary first.
 upg_rollout_nodes() {
   python3 -c '
