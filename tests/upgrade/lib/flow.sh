@@ -109,12 +109,12 @@ upg_inspect() {
 }
 
 # upg_same_kept NAME TAG_A TAG_B: the keep-list and node-config files saved at two inspections are
-# identical (the image ref and the engine's journal may differ).
+# identical (the image ref and the engine's state, var/lib/ingot/upgrade/, may differ).
 upg_same_kept() {
   local a=$E2E_DIR/saved-$1-$2 b=$E2E_DIR/saved-$1-$3
   [[ -s $a/var/lib/ingot/node-config.list ]] || { echo "e2e: $1: no var/lib/ingot/node-config.list on the disk" >&2; return 1; }
   [[ -s $a/etc/hostname && -s $a/var/lib/tiny/node-id ]] || { echo "e2e: $1: keep-list files missing at $2" >&2; return 1; }
-  diff -r -x ref -x journal.json "$a" "$b" >&2
+  diff -r -x ref -x upgrade "$a" "$b" >&2
 }
 
 # upg_ref NAME TAG: the image ref the node recorded (var/lib/ingot/image/ref) at inspection TAG.
