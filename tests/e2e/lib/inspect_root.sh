@@ -14,10 +14,29 @@ manifest=$1 out=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 mnt=$(mktemp -d)
-trap 'umount "$mnt" 2>/dev/null; rmdir "$mnt"' EXIT
+loop="" copy=""
+trap 'umount "$mnt" 2>/dev/null; [[ -z $loop ]] || losetup -d "$loop"; rm -f "$copy"; rmdir "$mnt"' EXIT
+# mount_part DISK START SIZE: read-only at $mnt. By default the journal is not replayed (noload:
+# the disk stays untouched). INSPECT_REPLAY=1 reads the filesystem as its next boot would, the
+# journal replayed, on a sparse copy of the disk: a machine powered off through its BMC has its
+# last commits (an upgrade's fsyncs) only in the journal.
+mount_part() {
+  if [[ -z ${INSPECT_REPLAY:-} ]]; then
+    mount -o "loop,ro,noload,offset=$2,sizelimit=$3" -t ext4 "$1" "$mnt" 2>/dev/null
+    return
+  fi
+  [[ -n $copy ]] || { copy=$out/.disk-copy; cp --sparse=always "$1" "$copy"; }
+  loop=$(losetup -f --show -o "$2" --sizelimit "$3" "$copy") || return 1
+  mount -o ro -t ext4 "$loop" "$mnt" 2>/dev/null && return 0
+  losetup -d "$loop"
+  loop=""
+  return 1
+}
 for disk in "$@"; do
+  rm -f "$copy"
+  copy=""
   while read -r start size; do
-    mount -o "loop,ro,noload,offset=$start,sizelimit=$size" -t ext4 "$disk" "$mnt" 2>/dev/null || continue
+    mount_part "$disk" "$start" "$size" || continue
     if [[ -e $mnt/etc/ingot/handoff.json ]]; then
       echo "$disk" >"$out/disk"
       cp "$mnt/etc/hostname" "$out/hostname" 2>/dev/null || true
@@ -32,6 +51,7 @@ for disk in "$@"; do
       exit $?
     fi
     umount "$mnt"
+    [[ -z $loop ]] || { losetup -d "$loop"; loop=""; }
   done < <(sfdisk -J "$disk" 2>/dev/null | python3 -c '
 import json, sys
 t = json.load(sys.stdin)["partitiontable"]

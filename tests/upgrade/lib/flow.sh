@@ -92,7 +92,7 @@ upg_inspect() {
   UPG_CLEAN=""
   for v in "$@"; do
     rm -rf "$out"
-    if INSPECT_SAVE=$UPG_SAVE prov_inspect_disk "$name" "$E2E_DIR/tiny-$v.manifest.json" 2>>"$E2E_DIR/inspect.log"; then
+    if INSPECT_REPLAY=1 INSPECT_SAVE=$UPG_SAVE prov_inspect_disk "$name" "$E2E_DIR/tiny-$v.manifest.json" 2>>"$E2E_DIR/inspect.log"; then
       UPG_CLEAN=$v
       rm -rf "$E2E_DIR/saved-$name-$tag"
       mv "$out/saved" "$E2E_DIR/saved-$name-$tag"
