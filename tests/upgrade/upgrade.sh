@@ -84,6 +84,13 @@ if [[ -n ${UPG_SCAFFOLD:-} ]]; then
 fi
 
 phase "1. rollout tiny-role v1 -> v2, canary 1"
+ev0=$(upg_event_mark)
+# The dry run first: per node what changes (pkg-a added, pkg-b and the config changed,
+# obsolete.idx removed) and no reboot; v3 (a file under /boot) reboots.
+dry=$(prov_ingot rollout start tiny-role --to 2 --dry-run --json 2>&1) || fail "rollout dry run: $dry"
+upg_dry_run_ok "$dry" false || fail "the v1 -> v2 dry run is not what v2 changes: $dry"
+dry=$(prov_ingot rollout start tiny-role --to 3 --dry-run --json 2>&1) || fail "rollout dry run: $dry"
+upg_dry_run_ok "$dry" true || fail "the v1 -> v3 dry run does not say 'reboot': $dry"
 ev=$(upg_event_mark); ma=$(upg_mark a); mb=$(upg_mark b)
 upg_rollout_start tiny-role --to 2 --canary 1
 upg_rollout_wait "$UPG_ROLLOUT" done 300 || fail "rollout $UPG_ROLLOUT did not end 'done': $(upg_rollout_summary)"
@@ -94,6 +101,15 @@ echo "e2e: canary $canary, then $other"
 for n in a b; do
   upg_wait_upgrade "$n" done 5 "$ev" || fail "$n: no upgrade 'done' event"
 done
+# pkg-b's 2 MiB data file changed in 64 KiB: it comes as a librsync delta, not whole.
+upg_done_data "$canary" "$ev" >"$E2E_DIR/v2-done.json"
+python3 - "$E2E_DIR/v2-done.json" <<'PY' || fail "v1 -> v2 fetched no delta or too much: $(cat "$E2E_DIR/v2-done.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("e2e: v1 -> v2 on the canary: %d files, %d bytes fetched, %d by delta (%d deltas), %.1f s" % (
+    d.get("files", 0), d.get("bytes_fetched", 0), d.get("bytes_delta", 0), d.get("deltas", 0), d.get("seconds", 0)))
+sys.exit(0 if d.get("deltas", 0) >= 1 and d.get("bytes_fetched", 1 << 30) < (1 << 20) else 1)
+PY
 # Canary first: the other node's assignment comes after the canary's done.
 python3 - "$UPG_ROLLOUT_JSON" "$canary" "$other" <<'PY' || fail "the canary did not finish before the other node started"
 import json, sys
@@ -166,5 +182,5 @@ for n in a b; do
 done
 phase_done
 
-for n in a b; do echo "e2e: ---- upgrade events of $n ----"; upg_events "$n" 0; done
+for n in a b; do echo "e2e: ---- upgrade events of $n ----"; upg_events "$n" "$ev0"; done
 echo "e2e: PASS upgrade: rollouts v1->v2 and v2->v3 (stopped), power cut, v1->v3, v3->v2 in $((SECONDS - t_run)) s"

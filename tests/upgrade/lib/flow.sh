@@ -176,3 +176,31 @@ upg_polling() {
     grep -qaE " $ip:[0-9]+ GET /api/v1/agent/upgrade " "$E2E_DIR/server.log" || return 1
   done
 }
+
+# upg_dry_run_ok JSON REBOOT: a rollout dry run over both nodes, each with files added, changed
+# and removed, bytes to transfer, and reboot = REBOOT (true|false).
+upg_dry_run_ok() {
+  python3 -c '
+import json, sys
+d, reboot = json.loads(sys.argv[1]), sys.argv[2] == "true"
+nodes = d.get("nodes", [])
+for n in nodes:
+    p = n.get("plan", {})
+    print("e2e: dry run %s: +%s ~%s -%s, %s bytes, reboot %s" % (n.get("node"), p.get("added"), p.get("changed"),
+          p.get("removed"), p.get("bytes"), p.get("reboot")))
+ok = len(nodes) == 2 and all(n["plan"]["added"] > 0 and n["plan"]["changed"] > 0 and n["plan"]["bytes"] > 0 and
+                             n["plan"]["reboot"] == reboot for n in nodes)
+sys.exit(0 if ok else 1)' "$1" "$2"
+}
+
+# upg_done_data NAME AFTER_ID: the data of NAME's first "done" report after AFTER_ID (JSON).
+upg_done_data() {
+  prov_ingot node events "$1" --after "$2" --json 2>>"$E2E_DIR/cli.log" | python3 -c '
+import json, sys
+for l in sys.stdin:
+    e = json.loads(l) if l.strip() else {}
+    if e.get("phase") == "upgrade" and e.get("kind") == "done":
+        print(json.dumps(e.get("data") or {})); break
+else:
+    print("{}")'
+}
