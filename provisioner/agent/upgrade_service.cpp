@@ -110,8 +110,19 @@ Result<UpgradeOutcome> upgrade_once(const ServiceOptions& opt, const UpgradeRequ
 
 int serve_upgrades(const ServiceOptions& opt, bool once, std::chrono::seconds interval) {
   ServerClient client(opt.conn.server, opt.conn.token, poll_retry());
+  bool told = false;
   for (;;) {
     deliver_pending(client, opt.root);
+    // A committed upgrade waiting for its reboot (--no-reboot, or a reboot that failed): nothing
+    // to ask the server until --recover has run after the reboot.
+    auto j = UpgradeArea(opt.root).load();
+    if (j && *j && (*j)->state == upgrade_state::reboot_pending) {
+      if (!told) INGOT_LOG(warn, "upgrade") << "the upgrade to " << (*j)->to << " waits for its reboot";
+      told = true;
+      if (once) return 0;
+      std::this_thread::sleep_for(interval);
+      continue;
+    }
     auto answer = client.get_json(kUpgradeApi);
     if (!answer) {
       INGOT_LOG(warn, "upgrade") << "cannot ask " << opt.conn.server << " for an upgrade: " << answer.error().message();

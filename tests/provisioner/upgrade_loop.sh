@@ -65,6 +65,25 @@ check "drift reported, then failed" has "$(node_field n1 '[.timeline[] | select(
 check "still tiny@3 on the server" eq "$(node_field n1 .image)" tiny@3
 check "the drifted file untouched" file_is "$root/etc/motd" drifted
 
+# The service itself: --loop polls every --interval seconds; stopped by PID. The downgrade
+# changes the kernel: the loop reports rebooting and then waits quietly (--no-reboot) until
+# --recover has run; the next loop delivers done.
+check "downgrade with drift overwrite assigned" eq "$("$ingot" node upgrade n1 --to 2 --drift overwrite)" "n1: tiny@3 -> tiny@2 assigned"
+last_kind() { [ "$(node_field n1 '[.timeline[] | select(.phase=="upgrade") | .kind] | last')" = "$1" ]; }
+"$A" upgrade --loop --interval 1 --root "$root" --no-reboot >"$work/loop.out" 2>&1 &
+loop_pid=$!
+check "the loop upgrades and reports rebooting" wait_for 60 last_kind rebooting
+sleep 2
+kill "$loop_pid"; wait "$loop_pid" 2>/dev/null
+check "then waits for the reboot without polling again" eq "$(grep -c 'waits for its reboot' "$work/loop.out")" 1
+check "--recover after the reboot" "$A" upgrade --recover --root "$root"
+"$A" upgrade --loop --interval 1 --root "$root" --no-reboot >>"$work/loop.out" 2>&1 &
+loop_pid=$!
+check "the next loop delivers done (tiny@2 on the server)" wait_for 60 field_is n1 .image tiny@2
+kill "$loop_pid"; wait "$loop_pid" 2>/dev/null
+check "the drifted root is exactly tiny@2" exact 2
+check "--interval 0 is refused" bash -c '"$0" upgrade --loop --interval 0 --root "$1" 2>&1 | grep -q "positive number"' "$A" "$root"
+
 stop_server
 check "an unreachable server: this poll fails" bash -c '! "$0" upgrade --once --root "$1" --no-reboot >"$2" 2>&1' "$A" "$root" "$work/once.out"
 check "... with a clear message" has "$(cat "$work/once.out")" "cannot ask $INGOT_URL"
