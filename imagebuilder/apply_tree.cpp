@@ -6,8 +6,9 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstring>
+#include <functional>
+#include <mutex>
 #include <optional>
 #include <set>
 
@@ -23,8 +24,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kTempSuffix = ".ingot-new";
-// Writers for whole new files, when the source can fetch from several threads: enough to
-// cover both cores while some wait on the network.
+// Writers for file entries (hash what is there, fetch, write), when the source can fetch from
+// several threads: enough to cover both cores while some wait on the network.
 constexpr int kWriteThreads = 4;
 
 Unexpected sys_fail(const std::string& what) { return fail(std::error_code(errno, std::system_category()), what + ": " + std::strerror(errno)); }
@@ -182,6 +183,36 @@ bool is_current(const std::string& path, const Entry& e) {
   }
 }
 
+void add_counts(ApplyStats& to, const ApplyStats& from) {
+  to.files_written += from.files_written;
+  to.files_reused += from.files_reused;
+  to.bytes_written += from.bytes_written;
+  to.files_via_delta += from.files_via_delta;
+  to.bytes_delta += from.bytes_delta;
+}
+
+using Note = std::function<void(char what, const std::string& path)>;
+
+// One file entry: kept when its content is already there, else written whole or from a delta
+// against what is there. Runs on a writer thread when the source allows (concurrent_fetch).
+Result<void> sync_file(const std::string& path, const Entry& e, ImageSource& src, const ApplyOptions& opt,
+                       ApplyStats& stats, const Note& note) {
+  auto have = current_content(path, e, opt.believed);
+  if (have && *have == e.sha256) {
+    ++stats.files_reused;
+    return opt.dry_run ? ok() : set_metadata(path, e);
+  }
+  std::error_code ec;
+  note(fs::exists(path, ec) ? '~' : '+', e.path);
+  if (opt.dry_run) {
+    ++stats.files_written;
+    stats.bytes_written += e.size;
+    return ok();
+  }
+  if (auto r = write_file(path, e, src, stats, have); !r) return r;
+  return set_metadata(path, e);
+}
+
 // The files the apply will surely fetch whole: those with no regular file at their path yet (a
 // lay-down: nearly all). Named to the source ahead, which may fetch them in parallel and packed;
 // files already there are left to the loop (same content, or a delta against them).
@@ -206,44 +237,39 @@ Result<ApplyStats> apply_manifest(const Manifest& m, ImageSource& src, const fs:
     fs::create_directories(target, ec);
     if (ec) return fail(ec, "create " + target.string());
   }
+  std::mutex plan_mu;
   auto note = [&](char what, const std::string& path) {
+    std::lock_guard lock(plan_mu);
     if (opt.plan) opt.plan->push_back(std::string(1, what) + " " + path);
   };
   if (!opt.dry_run) src.prepare(files_to_fetch(m, keep, target));
-  std::atomic<std::uint64_t> pooled_files{0}, pooled_bytes{0};
+  std::mutex pooled_mu;  // pooled, and the plan lines (notes come from the writers too)
+  ApplyStats pooled;
   WritePool pool(!opt.dry_run && src.concurrent_fetch() ? kWriteThreads : 0);
   for (const Entry& e : m.entries) {
     if (pool.failed()) break;
     ++stats.entries;
-    if (opt.progress && stats.entries % 256 == 0) opt.progress(stats);
+    if (opt.progress && stats.entries % 256 == 0) {
+      ApplyStats now = stats;
+      {
+        std::lock_guard lock(pooled_mu);
+        add_counts(now, pooled);
+      }
+      opt.progress(now);
+    }
     std::string path = full(target, e);
     // Keep-list paths that already exist on the node are the node's, not the image's.
     if (e.path != "." && keep.keeps(e.path) && fs::symlink_status(path, ec).type() != fs::file_type::not_found) continue;
     if (e.type == EntryType::file) {
-      auto have = current_content(path, e, opt.believed);
-      if (have && *have == e.sha256) {
-        ++stats.files_reused;
-        if (!opt.dry_run)
-          if (auto r = set_metadata(path, e); !r) return fail(r.error());
-        continue;
-      }
-      note(fs::exists(path, ec) ? '~' : '+', e.path);
-      if (opt.dry_run) {
-        ++stats.files_written;
-        stats.bytes_written += e.size;
-        continue;
-      }
-      if (!have) {  // a whole new file: one of the writers (metadata too: nothing else touches it)
-        pool.submit([&, path, ep = &e]() -> Result<void> {
-          ApplyStats mine;
-          if (auto r = write_file(path, *ep, src, mine, std::nullopt); !r) return r;
-          pooled_files += mine.files_written;
-          pooled_bytes += mine.bytes_written;
-          return set_metadata(path, *ep);
-        });
-        continue;
-      }
-      if (auto r = write_file(path, e, src, stats, have); !r) return fail(r.error());
+      // On a writer (hashing what is there, fetching, writing): nothing else touches this path.
+      pool.submit([&, path, ep = &e]() -> Result<void> {
+        ApplyStats mine;
+        auto r = sync_file(path, *ep, src, opt, mine, note);
+        std::lock_guard lock(pooled_mu);
+        add_counts(pooled, mine);
+        return r;
+      });
+      continue;
     } else if (e.type == EntryType::dir) {
       if (opt.dry_run) continue;
       if (auto r = clear_if_not(path, S_IFDIR); !r) return fail(r.error());
@@ -260,8 +286,7 @@ Result<ApplyStats> apply_manifest(const Manifest& m, ImageSource& src, const fs:
       if (auto r = set_metadata(path, e); !r) return fail(r.error());
   }
   if (auto r = pool.drain(); !r) return fail(r.error());
-  stats.files_written += pooled_files;
-  stats.bytes_written += pooled_bytes;
+  add_counts(stats, pooled);
 
   if (opt.remove_extra) {
     std::set<std::string> wanted;
