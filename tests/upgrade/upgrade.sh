@@ -9,7 +9,8 @@
 #      files as they were on v1 (snapshot after the deploy).
 #   3. the canary: v2 -> v1 (downgrade), v1 -> v3 (directly; reboots), v3 -> v2 (downgrade); the
 #      other: `ingot node upgrade` to v3 and the power cut (IPMI off) while the post hook runs,
-#      power on: the disk is exactly v2 or v3, never a mix. Final disks checked again.
+#      power on: the disk is exactly v2 or v3, never a mix. The canary's v1 -> v3 is cut once in
+#      its pre hook (staged, nothing switched) and asked again. Final disks checked again.
 # Versions: lib/versions.sh. Fails naming the phase, with consoles, server log and timelines.
 #   upgrade.sh                 the test (ctest upgrade_qemu, label upgrade)
 #   UPG_SCAFFOLD=1 upgrade.sh  deploy + v1 checks only (while pieces of issue 8 are missing)
@@ -149,7 +150,7 @@ done
 both_on
 phase_done
 
-phase "3. $canary: v2 -> v1 -> v3 -> v2; $other: power cut during v2 -> v3, power on"
+phase "3. $canary: v2 -> v1 -> v3 (a power cut in the pre hook first) -> v2; $other: power cut in v2 -> v3's post hook"
 x=$canary y=$other
 ev=$(upg_event_mark); mx=$(upg_mark "$x"); my=$(upg_mark "$y")
 prov_ingot node upgrade "$x" --to 1 >>"$E2E_DIR/cli.log" 2>&1 || fail "ingot node upgrade $x --to 1"
@@ -162,9 +163,20 @@ upg_power "$y" on
 upg_wait_console "$y" 'ingot-upgrade: recover exit 0' 150 "$my" || fail "$y: the boot-time recovery did not end cleanly"
 upg_wait_upgrade "$x" done 240 "$ev" || fail "$x: the downgrade v2 -> v1 did not end 'done'"
 upg_wait_console "$x" 'tiny-service: started .*greeting=hello from tiny $' 10 "$mx" || fail "$x: service not restarted with v1's config"
+# v1 -> v3, first cut while v3's pre hook runs (staged, nothing switched): the node recovers to
+# v1 and reports the upgrade failed; asked again, it goes through.
 ev_x=$(upg_event_mark); mx=$(upg_mark "$x")
 prov_ingot node upgrade "$x" --to 3 >>"$E2E_DIR/cli.log" 2>&1 || fail "ingot node upgrade $x --to 3"
+upg_wait_console "$x" 'tiny-v3-pre: started from=1' 180 "$mx" || fail "$x: v3's pre hook never started"
+upg_power "$x" off
+echo "e2e: [$(e2e_now)] $x: power cut while v3's pre hook ran"
+mx=$(upg_mark "$x")
+upg_power "$x" on
+upg_wait_console "$x" 'ingot-upgrade: recover exit 0' 150 "$mx" || fail "$x: the boot-time recovery did not end cleanly"
 upg_wait_upgrade "$y" rolled_back 240 "$ev" || fail "$y: after the power cut, no 'rolled_back' (last: $UPG_STATUS)"
+upg_wait_upgrade "$x" failed 120 "$ev_x" || fail "$x: the upgrade cut in its pre hook was not reported failed (last: $UPG_STATUS)"
+ev_x=$(upg_event_mark); mx=$(upg_mark "$x")
+prov_ingot node upgrade "$x" --to 3 >>"$E2E_DIR/cli.log" 2>&1 || fail "ingot node upgrade $x --to 3 (again)"
 upg_wait_upgrade "$x" done 300 "$ev_x" || fail "$x: v1 -> v3 did not end 'done'"
 upg_wait_console "$x" 'tiny-v3-migration: converted v1 data' 5 "$mx" || fail "$x: v3's migration from v1 did not run"
 upg_wait_console "$x" 'tiny-service: started .*greeting=hello from tiny v3' 10 "$mx" || fail "$x: not rebooted into v3's service"
@@ -183,4 +195,4 @@ done
 phase_done
 
 for n in a b; do echo "e2e: ---- upgrade events of $n ----"; upg_events "$n" "$ev0"; done
-echo "e2e: PASS upgrade: rollouts v1->v2 and v2->v3 (stopped), power cut, v1->v3, v3->v2 in $((SECONDS - t_run)) s"
+echo "e2e: PASS upgrade: rollouts v1->v2 and v2->v3 (stopped), power cuts in a pre and a post hook, v1->v3, v3->v2 in $((SECONDS - t_run)) s"

@@ -6,8 +6,9 @@
 #       delta pays); /etc/tiny-service.conf changed; pkg-b's obsolete file removed; the image's
 #       /etc/hostname, /etc/fstab and /var/lib/tiny/node-id changed too (keep list and node
 #       config: a node must keep its own); the role's post hook restarts the service
-#   v3  a file under /boot (a reboot), and a post hook that migrates data only from v1's format:
-#       from v2 it fails after a while (the test cuts the power in that window)
+#   v3  a file under /boot (a reboot); a pre hook that checks the data for a few seconds (the test
+#       cuts the power there once: staged, nothing switched); a post hook that migrates data only
+#       from v1's format: from v2 it fails after a while (the test cuts the power there too)
 # upg_versions: builds all three into $PROV_STATE/images (replacing the recipe's tiny@1).
 
 # upg_random SEED BYTES: deterministic bytes, so two runs build the same images.
@@ -64,6 +65,22 @@ esac
 [ "$INGOT_UPGRADE_REBOOT" = 1 ] || /etc/init.d/tiny-service restart
 HOOK
   chmod 755 "$t/usr/lib/ingot/upgrade/post"
+  cat >"$t/usr/lib/ingot/upgrade/pre" <<'HOOK'
+#!/bin/sh
+# tiny v3's pre hook, run from the staged image before anything switches: checks the service's
+# data can be read before the conversion; it takes a few seconds.
+echo "tiny-v3-pre: started from=$INGOT_UPGRADE_FROM" > /dev/console
+sleep 5
+echo "tiny-v3-pre: data readable" > /dev/console
+HOOK
+  chmod 755 "$t/usr/lib/ingot/upgrade/pre"
+  cat >"$t/usr/lib/ingot/upgrade.json" <<'JSON'
+{
+  "pre": "/usr/lib/ingot/upgrade/pre",
+  "post": "/usr/lib/ingot/upgrade/post",
+  "reboot_paths": ["/boot/", "/lib/modules/", "/usr/lib/modules/"]
+}
+JSON
 }
 
 _upg_build() {
