@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -104,10 +105,7 @@ class Stager {
       if (staged) ++stats.local;
     }
     if (!staged) {
-      const Entry* old = in_.from->find(e.path);
-      if (old) old = in_.from->resolve(*old);
-      bool usable = old && old->type == image::EntryType::file && !drifted_.count(e.path) && !in_.protect->keeps(e.path);
-      if (auto r = fetch_into(src, e, usable ? old : nullptr, in_.root, part, stats); !r) {
+      if (auto r = fetch_into(src, e, delta_base(e), in_.root, part, stats); !r) {
         ::unlink(part.c_str());
         return fail(e.path + ": " + r.error().message());
       }
@@ -115,6 +113,20 @@ class Stager {
     }
     if (::rename(part.c_str(), final_path.c_str()) != 0) return image::errno_error("cannot rename into place", final_path);
     return ok();
+  }
+
+  // n's entry at e's path when it can be a delta base: a file the node still has as n made it.
+  const Entry* delta_base(const Entry& e) const {
+    const Entry* old = in_.from->find(e.path);
+    if (old) old = in_.from->resolve(*old);
+    bool usable = old && old->type == image::EntryType::file && !drifted_.count(e.path) && !in_.protect->keeps(e.path);
+    return usable ? old : nullptr;
+  }
+
+  // Whether stage() will fetch e's whole object: not staged yet, no local copy, no delta base.
+  // Only a hint for the source's fetch-ahead, so it does not hash what is staged already.
+  bool fetches_whole(const Entry& e) const {
+    return !have_.count(e.sha256) && !delta_base(e) && !fs::exists(area_.objects() / e.sha256.hex());
   }
 
  private:
@@ -133,11 +145,21 @@ Result<StageStats> stage_objects(const StageInput& in, image::ImageSource& src, 
   Stager stager(in, area);
   std::vector<image::ImageSource*> sources{&src};
   std::vector<std::unique_ptr<image::ImageSource>> owned;
-  if (in.more_sources)
+  if (src.concurrent_fetch()) {
+    // A source that fetches ahead (the packed HTTP source: small objects many to a request,
+    // over its own parallel connections) is told which whole objects are coming and shared
+    // by the workers; deltas and local copies stay per object.
+    std::vector<const Entry*> whole;
+    for (const Entry& e : *in.objects)
+      if (stager.fetches_whole(e)) whole.push_back(&e);
+    src.prepare(std::move(whole));
+    for (unsigned i = 1; i < kStageFetchers && i < in.objects->size(); ++i) sources.push_back(&src);
+  } else if (in.more_sources) {
     for (unsigned i = 1; i < kStageFetchers && i < in.objects->size(); ++i) {
       owned.push_back(in.more_sources());
       sources.push_back(owned.back().get());
     }
+  }
   std::vector<std::uint64_t> wire0;
   for (auto* s : sources) wire0.push_back(s->bytes_fetched());
   std::vector<StageStats> per(sources.size());
@@ -168,8 +190,11 @@ Result<StageStats> stage_objects(const StageInput& in, image::ImageSource& src, 
     total.reused += per[w].reused;
     total.deltas += per[w].deltas;
     total.bytes_delta += per[w].bytes_delta;
-    total.bytes_wire += sources[w]->bytes_fetched() - wire0[w];
   }
+  // A shared source counts once.
+  for (std::size_t w = 0; w < sources.size(); ++w)
+    if (std::find(sources.begin(), sources.begin() + static_cast<std::ptrdiff_t>(w), sources[w]) == sources.begin() + static_cast<std::ptrdiff_t>(w))
+      total.bytes_wire += sources[w]->bytes_fetched() - wire0[w];
   return total;
 }
 
