@@ -1,5 +1,5 @@
 // Fetching a file's new content as a librsync delta against the content already on disk
-// (DESIGN.md, Formats: Delta; UPGRADE-CONTRACT.md, Deltas). The result is checked against the
+// (DESIGN.md, Formats: Delta). The result is checked against the
 // manifest's hash before a single byte reaches the sink; a base that does not hash to base_sha,
 // a missing or corrupt delta all fall back to the whole object, so the sink only ever gets the
 // verified content (or, on a hard error, a prefix of it: write to a temp file, as for fetch).

@@ -125,7 +125,7 @@ Result<DeployOutcome> run_deploy(ServerClient& server, CommandRunner& runner, co
       json files = (*cfg)["files"];
       files["/etc/fstab"] = {{"content", fstab(disk)}, {"mode", 0644}};
       if (auto w = write_files(env.target, files); !w) return w;
-      // Upgrades keep these files as they keep the recipe's keep list (UPGRADE-CONTRACT.md).
+      // Upgrades keep these files as they keep the recipe's keep list (provisioner/UPGRADES.md).
       std::vector<std::string> written;
       for (auto& [path, f] : files.items()) written.push_back(path);
       return write_node_config_list(env.target, written);

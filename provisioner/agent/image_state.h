@@ -1,4 +1,4 @@
-// What a deployed node knows about its own image (UPGRADE-CONTRACT.md, "On the deployed node's
+// What a deployed node knows about its own image (provisioner/UPGRADES.md, "On the deployed node's
 // disk"): /var/lib/ingot/image/{manifest.json,manifest.sig,ref,key.pub} — the exact signed
 // manifest it was deployed or last upgraded with, its resolved ref, and the public key it was
 // verified with (the key later upgrades must be signed with) — and

@@ -18,7 +18,7 @@
 
 namespace ingot::agent {
 
-// Drift reports carry this many paths at most (UPGRADE-CONTRACT.md); `count` has the total.
+// Drift reports carry this many paths at most (provisioner/UPGRADES.md); `count` has the total.
 inline constexpr std::size_t kMaxDriftPathsReported = 100;
 
 enum class DriftPolicy { stop, overwrite };

@@ -1,4 +1,4 @@
-// The role's pre and post upgrade hooks (UPGRADE-CONTRACT.md): programs inside the root, run
+// The role's pre and post upgrade hooks (provisioner/UPGRADES.md): programs inside the root, run
 // chrooted into it when the root is not "/", with INGOT_UPGRADE_FROM, INGOT_UPGRADE_TO
 // (versions), INGOT_UPGRADE_ROOT and INGOT_UPGRADE_REBOOT (0|1) in their environment.
 #pragma once

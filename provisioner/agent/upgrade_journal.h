@@ -1,4 +1,4 @@
-// The upgrade engine's crash-safe state (UPGRADE-CONTRACT.md, "Engine states"):
+// The upgrade engine's crash-safe state (provisioner/UPGRADES.md, "Engine states"):
 // /var/lib/ingot/upgrade/journal.json, replaced atomically and fsynced at every state change,
 // and the layout of the upgrade area beside it (same filesystem as the root, so staged objects
 // are renamed into place and old content is hard-linked into the undo area, never copied).

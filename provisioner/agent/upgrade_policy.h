@@ -1,5 +1,5 @@
 // The role's upgrade policy, a plain file in the image: /usr/lib/ingot/upgrade.json
-// (UPGRADE-CONTRACT.md): {"pre": PATH, "post": PATH, "reboot_paths": [PREFIX, ...]}, all keys
+// (provisioner/UPGRADES.md): {"pre": PATH, "post": PATH, "reboot_paths": [PREFIX, ...]}, all keys
 // optional. Absent file: no hooks, and a change under /boot/ or (/usr)/lib/modules/ reboots.
 #pragma once
 

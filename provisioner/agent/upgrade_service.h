@@ -1,7 +1,7 @@
 // The agent's upgrade service on a deployed node: finds the server and the node token (the
 // root's /etc/ingot/handoff.json and node.token, written at deploy), polls
 // GET /api/v1/agent/upgrade, runs the engine and POSTs each step to /api/v1/agent/upgrade
-// (UPGRADE-CONTRACT.md, "Agent ↔ server"); a server that is away is retried next interval.
+// (provisioner/UPGRADES.md, "Agent ↔ server"); a server that is away is retried next interval.
 #pragma once
 
 #include <chrono>

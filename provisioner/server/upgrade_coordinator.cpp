@@ -12,7 +12,7 @@ using inventory::Node;
 using nlohmann::json;
 using rollout::RolloutState;
 
-// What an agent may report (UPGRADE-CONTRACT.md).
+// What an agent may report (provisioner/UPGRADES.md).
 constexpr std::array<std::string_view, 9> kReportStatuses = {"started",   "drift",     "staged", "switching", "switched",
                                                              "rebooting", "done",      "failed", "rolled_back"};
 

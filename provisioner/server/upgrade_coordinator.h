@@ -1,4 +1,4 @@
-// The server side of image-based upgrades (issue 8, UPGRADE-CONTRACT.md): creates rollouts and
+// The server side of image-based upgrades (issue 8, provisioner/UPGRADES.md): creates rollouts and
 // single-node upgrades, tells each agent its target (GET /api/v1/agent/upgrade), records its
 // reports and moves rollouts on through the pure rollout machine. Everything is in SQLite
 // before it is answered, so a restarted server carries on where it was.

@@ -1,4 +1,4 @@
-// The upgrade routes (UPGRADE-CONTRACT.md): operators' rollouts under /api/v1/rollouts (admin
+// The upgrade routes (provisioner/UPGRADES.md): operators' rollouts under /api/v1/rollouts (admin
 // token) and the agents' /api/v1/agent/upgrade (node token: a node only ever sees and reports
 // its own upgrade).
 #include <charconv>

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The upgrade API over real HTTP against `ingot serve` + SQLite, curl as the agent (node tokens)
 # and the `ingot` CLI as the operator: the plan pins the image, `ingot node upgrade` (dry run
-# and real), GET/POST /api/v1/agent/upgrade per UPGRADE-CONTRACT.md, the node's image moved by
+# and real), GET/POST /api/v1/agent/upgrade per provisioner/UPGRADES.md, the node's image moved by
 # `done`, its upgrade timeline, wrong tokens (401/403), reports nobody asked for (409), and bad
 # input answered with a clear 4xx.
 set -u

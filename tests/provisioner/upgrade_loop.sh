@@ -1,6 +1,6 @@
 #!/bin/bash
 # `ingot-agent upgrade --once` (the loop's single poll) against `ingot serve`'s agent upgrade API
-# (UPGRADE-CONTRACT.md): a node deployed through the real API flow (its token from PXE) and a
+# (provisioner/UPGRADES.md): a node deployed through the real API flow (its token from PXE) and a
 # directory root laid as the deploy lays it; `ingot node upgrade` assigns, the agent polls,
 # upgrades and reports every step (the node's timeline shows them and its image moves on
 # `done`); a kernel change reports `rebooting`, `--recover` after the "reboot" records `done`

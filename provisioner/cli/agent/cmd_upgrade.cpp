@@ -1,4 +1,4 @@
-// `ingot-agent upgrade`: the deployed node's image upgrades (issue 8, UPGRADE-CONTRACT.md).
+// `ingot-agent upgrade`: the deployed node's image upgrades (issue 8, provisioner/UPGRADES.md).
 //   --recover                 settle an interrupted upgrade (at boot, before anything writes)
 //   --loop [--interval S] | --once   poll the server for a target, upgrade, report
 //   --to ROLE@V [--dry-run] [--drift overwrite|stop]   one direct upgrade, without a rollout
