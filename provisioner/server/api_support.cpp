@@ -32,6 +32,10 @@ std::variant<inventory::Node, HttpResponse> require_agent(const HttpRequest& req
   auto n = p.inventory().node_for_token(t);
   if (!n) return error_response(500, n.error().message());
   if (!n->has_value()) return error_response(403, "unknown or superseded node token");
+  // Retiring revokes the node's standing, so its token is no longer authorised for anything:
+  // an authorisation refusal (403), not a state conflict the agent could resolve by retrying.
+  if ((*n)->state == inventory::NodeState::retired)
+    return error_response(403, "node " + (*n)->name + " is retired: its token is no longer authorised");
   return **n;
 }
 

@@ -90,7 +90,9 @@ retired_tries() {
   status_of POST /api/v1/agent/report "$tok_b2" '{"phase":"deployed","status":"done"}'
   status_of POST /api/v1/agent/callback "$tok_b2" '{}'
 }
-check "facts, deployed, callback with a retired node's token are 409" eq "$(retired_tries)" 409409409
+check "facts, deployed, callback with a retired node's token are 403" eq "$(retired_tries)" 403403403
+check "config with a retired node's token is 403" eq "$(status_of GET /api/v1/agent/config "$tok_b2")" 403
+check "the refusal says the node is retired" has "$(cat "$work/body")" "node-b is retired: its token is no longer authorised"
 check "node-b is still retired" eq "$(node_field node-b .state)" retired
 
 # Bad input: a clear 4xx, nothing lost.
