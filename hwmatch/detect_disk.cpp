@@ -1,8 +1,9 @@
 // Disks from /sys/block: size (GB, decimal, as eDeploy), rotational, model, vendor, rev,
 // serial, WWN and transport (nvme/sata/sas/virtio/scsi/usb/mmc, read off the device's
-// path in the sysfs tree). Software devices (loop, ram, zram, dm, md, nbd) and empty media
-// are not hardware and are skipped.
+// path in the sysfs tree). Software devices (loop, ram, zram, dm, md, nbd), optical drives
+// and empty media are not disks a node can be deployed on and are skipped.
 #include <array>
+#include <cctype>
 #include <string>
 
 #include "common/byte_reader.h"
@@ -17,6 +18,20 @@ bool software_device(std::string_view name) {
   for (auto p : kSoftwareDevices)
     if (name.starts_with(p)) return true;
   return false;
+}
+
+// SCSI peripheral device type 5 is a CD/DVD drive (SPC-4 §6.4.2, Table 141); the sr driver
+// names its nodes srN. A drive with a disc in it has a size, so the name and the type are
+// what tell it apart from a disk.
+constexpr std::string_view kOpticalPrefix = "sr";
+constexpr std::string_view kScsiTypeOptical = "5";
+
+bool optical_drive(const SysfsRoot& fs, std::string_view name, const std::string& base) {
+  if (name.starts_with(kOpticalPrefix) && name.size() > kOpticalPrefix.size() &&
+      std::isdigit(static_cast<unsigned char>(name[kOpticalPrefix.size()])))
+    return true;
+  auto type = fs.attribute(base + "device/type");
+  return type && *type == kScsiTypeOptical;
 }
 
 bool has_segment(std::string_view path, std::string_view prefix) {
@@ -66,6 +81,7 @@ void detect_disks(const SysfsRoot& fs, FactSink& out) {
   for (const auto& n : *names) {
     if (software_device(n)) continue;
     std::string base = "sys/block/" + n + "/";
+    if (optical_drive(fs, n, base)) continue;
     auto sectors_text = fs.attribute(base + "size");
     if (!sectors_text) continue;  // not a block device we can size
     auto sectors = parse_u64(*sectors_text);

@@ -93,3 +93,34 @@ TEST_CASE("ingot-agent detect prints the facts of a tree and rejects a bad root"
   CHECK(test::run(agent + " detect --root /nonexistent-ingot-root 2>/dev/null", &out) != 0);
   CHECK(test::run(agent + " detect --bogus 2>/dev/null", &out) != 0);
 }
+
+// An optical drive with a disc in it has a size, like a disk: it must still not be counted.
+// Built as on a real SATA machine: sys/block/sr0 links into the ATA device tree, whose SCSI
+// device reports type 5 (CD/DVD).
+TEST_CASE("optical drives are not disks, by name (srN) or by SCSI device type 5") {
+  test::TempDir t;
+  fs::path tree = t / "tree";
+  fs::copy(fixtures() / "1s-sata-1nic" / "tree", tree, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  auto add_block = [&](const std::string& name, const std::string& scsi, const std::string& type) {
+    fs::path dev = tree / "sys/devices/pci0000:00/0000:00:1f.2/ata2/host1/target1:0:0" / scsi;
+    fs::create_directories(dev / "block" / name);
+    test::write_file(dev / "type", type + "\n");
+    test::write_file(dev / "vendor", "QEMU    \n");
+    test::write_file(dev / "model", "QEMU DVD-ROM    \n");
+    test::write_file(dev / "block" / name / "size", "1433600\n");  // a 734 MB disc is in
+    test::write_file(dev / "block" / name / "removable", "1\n");
+    fs::create_directory_symlink("../../../" + scsi, dev / "block" / name / "device");
+    fs::create_directory_symlink("../devices/pci0000:00/0000:00:1f.2/ata2/host1/target1:0:0/" + scsi + "/block/" + name,
+                                 tree / "sys/block" / name);
+  };
+  add_block("sr0", "1:0:0:0", "5");
+  add_block("sdb", "1:0:0:1", "5");  // an optical drive under another name: the type tells
+  add_block("sdc", "1:0:0:2", "0");  // a real disk beside them is still counted
+  auto f = detect(tree).facts;
+  CHECK_FALSE(has(f, "disk", "sr0", "size"));
+  CHECK_FALSE(has(f, "disk", "sdb", "size"));
+  CHECK(has(f, "disk", "sdc", "size", "0"));
+  CHECK(has(f, "disk", "sdc", "transport", "sata"));
+  CHECK(has(f, "disk", "sda", "transport", "sata"));
+  CHECK(has(f, "disk", "logical", "count", "2"));
+}
