@@ -399,6 +399,13 @@ ApiResult<json> Provisioner::agent_report(const Node& n, const json& body) {
   json data = body.contains("data") && body["data"].is_object() ? body["data"] : json::object();
   data["status"] = status;
   if (status == "failed") {
+    // The server fails a node itself when it refuses the agent (no role matches), and the agent
+    // then reports that same refusal: a confirmation, not a second failure. failed -> failed
+    // is not a transition, and failing again would hand back the allocation twice.
+    if (n.state == NodeState::failed) {
+      (void)inv_.record_event(n.id, phase, "confirm", "the agent confirmed: " + message, data);
+      return json{{"ok", true}};
+    }
     fail_node(n, phase, message);
     return json{{"ok", true}};
   }

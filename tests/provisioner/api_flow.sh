@@ -135,6 +135,17 @@ check "show: failed" has "$show" "state:      failed (phase match)"
 check "show: the explanation names the role" grep -qE '^ +web: ' <<<"$show"
 check "show: and the product that did not match" has "$show" "ApiTest Web"
 check "no match: no hostname taken" eq "$(node_field node-q '.allocation.hostname // "none"')" none
+# The agent then reports the same failure from its side (its inspect phase got the 409): the
+# node is already failed, so that is a confirmation, not a second failed transition.
+fails_before=$(node_field node-q '[.timeline[] | select(.data.to == "failed")] | length')
+check "no match: one failed transition" eq "$fails_before" 1
+check "the agent's failure report is accepted" eq "$(status_of POST /api/v1/agent/report "$tok_q" \
+  '{"phase":"inspect","status":"failed","message":"409: no role matches"}')" 200
+check "no second failed transition" eq "$(node_field node-q '[.timeline[] | select(.data.to == "failed")] | length')" 1
+check "the report is recorded as the agent's confirmation" eq \
+  "$(node_field node-q '[.timeline[] | select(.phase == "inspect" and .kind == "confirm" and (.message | startswith("the agent confirmed: 409")))] | length')" 1
+check "still failed at match" eq "$(node_field node-q '.state + "/" + .phase')" "failed/match"
+check "the server logged no refused transition" lacks "$(cat "$work/state.log")" "cannot go from failed to failed"
 check "node-p is still configured" eq "$(node_field node-p .state)" configured
 
 finish
