@@ -21,6 +21,10 @@ ip netns exec "$ns" nft -f - <<NFT
 table inet lossy {
   chain in {
     type filter hook input priority 0; policy accept;
+    # The client's ACK of the OACK (opcode 4, block 0) always passes: when it is lost the
+    # server rightly sends the OACK again, and atftp answers a second OACK with an error and
+    # gives up — a client quirk, not what this test measures (about 2% of runs failed on it).
+    udp length >= 12 @th,64,32 0x00040000 accept
     meta l4proto udp numgen random mod 100 < 2 counter drop
   }
 }
