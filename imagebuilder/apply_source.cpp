@@ -165,6 +165,9 @@ class HttpSource final : public ImageSource {
     curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_LIMIT, 1024L);
     curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_TIME, 60L);
     curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, "http,https");
+    // Every coding libcurl decodes (zstd, gzip...): the server zstd-codes manifests, ~10x fewer
+    // bytes. The write callback sees decoded bytes, so kMaxManifestBytes still bounds them.
+    curl_easy_setopt(curl_, CURLOPT_ACCEPT_ENCODING, "");
     std::string resolved;
     auto hcb = +[](char* p, size_t s, size_t n, void* u) -> size_t {
       std::string_view line(p, s * n);

@@ -7,6 +7,7 @@
 
 #include "imagebuilder/object_store.h"
 #include "provisioner/server/api_routes.h"
+#include "provisioner/server/manifest_encoding.h"
 
 namespace ingot::server {
 using pxe::HttpRequest;
@@ -56,7 +57,16 @@ void mount_images(pxe::HttpRouter& router, const std::filesystem::path& store_ro
     }
     auto ref = image::parse_image_ref(ref_text);
     if (!ref || !store->has_image(*ref)) return HttpResponse::error(404);
-    auto r = file_response(store->image_dir(*ref) / file, "application/json", cache);
+    auto path = store->image_dir(*ref) / file;
+    HttpResponse r = file_response(path, "application/json", cache);
+    if (r.status == 200 && file == image::kManifestFile && accepts_zstd(req.header("Accept-Encoding"))) {
+      auto encoded = zstd_encoded_manifest(path);
+      if (!encoded) return HttpResponse::error(500);
+      r.headers = {{"Content-Type", "application/json"}, {"Cache-Control", cache}, {"Content-Encoding", "zstd"}};
+      r.body = **encoded;
+    }
+    // Both codings answer the same URL: a cache in between keys on the client's Accept-Encoding.
+    if (file == image::kManifestFile) r.headers.emplace_back("Vary", "Accept-Encoding");
     // Which version "latest" meant, so the agent fetches the signature of the same one.
     r.headers.emplace_back("X-Ingot-Image", ref_text);
     return r;

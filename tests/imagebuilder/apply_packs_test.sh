@@ -98,6 +98,27 @@ n_packs=$(grep -c 'POST /images/v1/objects/pack 200' "$w/serve.log" || true)
 ((n_packs >= 3)) || fail "apply used $n_packs packs (expected the small files in several)"
 echo "ok: lay-down with $n_packs packs equals the source and the manifest"
 
+# 3b. the manifest travels zstd-coded when asked (Vary on Accept-Encoding) and decodes to the
+# stored bytes; without Accept-Encoding it is the stored file as is. Apply above asked for it.
+m=$state/images/images/demo/1/manifest.json
+[[ -f $m ]] || m=$(find "$state/images" -path '*demo/1/manifest.json' | head -n1)
+curl -fsS -D "$w/mh" -H 'Accept-Encoding: zstd' -o "$w/m.zst" "$url/images/v1/demo@1/manifest.json" || fail "manifest GET (zstd) failed"
+grep -qi '^content-encoding: zstd' "$w/mh" || { cat "$w/mh"; fail "no Content-Encoding: zstd on the manifest"; }
+grep -qi '^vary: accept-encoding' "$w/mh" || fail "no Vary: Accept-Encoding on the manifest"
+zstd -dcq "$w/m.zst" | cmp -s - "$m" || fail "zstd-coded manifest does not decode to the stored one"
+(($(stat -c %s "$w/m.zst") * 3 < $(stat -c %s "$m"))) || fail "zstd-coded manifest is not smaller"
+curl -fsS --compressed -o "$w/m.dec" "$url/images/v1/demo@latest/manifest.json" || fail "manifest GET --compressed failed"
+cmp -s "$w/m.dec" "$m" || fail "curl --compressed manifest differs from the stored one"
+curl -fsS -D "$w/mh0" -o "$w/m.id" "$url/images/v1/demo@1/manifest.json" || fail "manifest GET (identity) failed"
+! grep -qi '^content-encoding' "$w/mh0" || fail "a client that did not ask got a coded manifest"
+cmp -s "$w/m.id" "$m" || fail "identity manifest differs from the stored one"
+curl -fsS -D "$w/mh1" -H 'Accept-Encoding: zstd;q=0, gzip' -o /dev/null "$url/images/v1/demo@1/manifest.json"
+! grep -qi '^content-encoding' "$w/mh1" || fail "zstd;q=0 got a coded manifest"
+# The apply of step 3 got the coded form too (one log line from it, one from the curl above).
+coded=$(grep -c "GET /images/v1/demo@1/manifest.json 200 $(stat -c %s "$w/m.zst")B" "$w/serve.log" || true)
+((coded >= 2)) || { grep manifest.json "$w/serve.log"; fail "apply did not fetch the zstd-coded manifest"; }
+echo "ok: manifest zstd-coded on request ($(stat -c %s "$m") -> $(stat -c %s "$w/m.zst") bytes), identity otherwise"
+
 # 4. a corrupt object inside a pack is refused; nothing is written in its place.
 victim=$(cd "$src" && find usr/share/doc -type f -size +2k | sort >"$w/victims" && sed -n 100p "$w/victims")
 vh=$(sha256sum "$src/$victim" | cut -d' ' -f1)
