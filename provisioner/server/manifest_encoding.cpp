@@ -10,6 +10,7 @@
 
 #include "imagebuilder/file_io.h"
 #include "imagebuilder/manifest_json.h"
+#include "pxe/http_request.h"
 
 namespace ingot::server {
 namespace {
@@ -25,13 +26,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-bool iequal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
 }
 
 // A weight is "q=" then 0, 0.0.., 1 or 1.0.. (§12.4.2); only an exact zero refuses.
@@ -69,7 +63,7 @@ bool accepts_zstd(std::string_view accept_encoding) {
     accept_encoding = comma == std::string_view::npos ? std::string_view{} : accept_encoding.substr(comma + 1);
     auto semi = item.find(';');
     std::string_view coding = trim(item.substr(0, semi));
-    if (iequal(coding, "zstd"))
+    if (pxe::iequals(coding, "zstd"))
       return semi == std::string_view::npos || !zero_weight(item.substr(semi + 1));
   }
   return false;
