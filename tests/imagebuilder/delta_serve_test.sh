@@ -159,7 +159,8 @@ before=$(wc -l <"$w/serve.log")
 curl -sS -o "$w/big.delta" -w '%{http_code}' "$(url "$w/big1/huge.bin" "$w/big2/huge.bin")" >"$w/big.code" &
 bigcurl=$!
 # The build has started once its temp file exists in the store.
-for _ in $(seq 200); do [[ -n $(ls "$state/images/tmp") ]] && break; sleep 0.02; done
+# (up to 15 s: under a loaded CI machine the request itself can take seconds to arrive)
+for _ in $(seq 750); do [[ -n $(ls "$state/images/tmp") ]] && break; sleep 0.02; done
 [[ -n $(ls "$state/images/tmp") ]] || fail "the big delta build did not start"
 curl -fsS "$server/images/v1/key.pub" >/dev/null || fail "key.pub not served during a delta build"
 wait "$bigcurl"
