@@ -77,7 +77,7 @@ Result<void> ensure(Table& t, std::vector<std::string> row, bool check_id) {
 
 }  // namespace
 
-Result<void> create_accounts(const BuildPlan& plan, const fs::path& tree, const CommandRunner&) {
+Result<void> create_accounts(const BuildPlan& plan, const fs::path& tree, const LoggedRunner&) {
   if (plan.groups.empty() && plan.users.empty()) return ok();
   auto group = load(tree / "etc/group"), gshadow = load(tree / "etc/gshadow");
   auto passwd = load(tree / "etc/passwd"), shadow = load(tree / "etc/shadow");

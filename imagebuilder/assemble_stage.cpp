@@ -24,7 +24,7 @@ std::string field(const std::string& stanza, const std::string& name) {
   return {};
 }
 
-Result<fs::path> fetch_deb(const std::string& pkg, const fs::path& debs, const CommandRunner& run) {
+Result<fs::path> fetch_deb(const std::string& pkg, const fs::path& debs, const LoggedRunner& run) {
   auto show = run.capture({"apt-cache", "show", "--no-all-versions", pkg});
   if (!show) return fail("package " + pkg + " is unknown to apt (run apt-get update?): " + show.error().message());
   std::string version = field(*show, "Version"), arch = field(*show, "Architecture");
@@ -39,7 +39,7 @@ Result<fs::path> fetch_deb(const std::string& pkg, const fs::path& debs, const C
 }
 
 // Names of the Depends of a package with no payload outside usr/share/{doc,bug}; empty otherwise.
-Result<std::vector<std::string>> metapackage_depends(const fs::path& deb, const CommandRunner& run) {
+Result<std::vector<std::string>> metapackage_depends(const fs::path& deb, const LoggedRunner& run) {
   auto contents = run.capture({"dpkg-deb", "-c", deb.string()});
   if (!contents) return fail(contents.error());
   std::istringstream in(*contents);
@@ -62,7 +62,7 @@ Result<std::vector<std::string>> metapackage_depends(const fs::path& deb, const 
   return out;
 }
 
-Result<void> unpack(const std::string& pkg, const fs::path& tree, const fs::path& debs, const CommandRunner& run, int hops,
+Result<void> unpack(const std::string& pkg, const fs::path& tree, const fs::path& debs, const LoggedRunner& run, int hops,
                     std::set<std::string>& done) {
   if (!done.insert(pkg).second) return ok();
   auto deb = fetch_deb(pkg, debs, run);
@@ -88,7 +88,7 @@ std::string module_name(const fs::path& ko) {
 
 // Keeps the listed modules and what they depend on (modules.dep), deletes the rest, reindexes.
 // The kernel package ships no modules.dep (its postinst runs depmod): index first, then prune.
-Result<void> prune_modules(const BuildPlan& plan, const fs::path& tree, const CommandRunner& run) {
+Result<void> prune_modules(const BuildPlan& plan, const fs::path& tree, const LoggedRunner& run) {
   std::error_code ec;
   for (auto base : {tree / "lib/modules", tree / "usr/lib/modules"}) {
     for (fs::directory_iterator it(base, ec), end; !ec && it != end; it.increment(ec)) {
@@ -130,7 +130,7 @@ Result<void> prune_modules(const BuildPlan& plan, const fs::path& tree, const Co
 
 }  // namespace
 
-Result<void> assemble_base(const BuildPlan& plan, const fs::path& tree, const fs::path& cache_dir, const CommandRunner& run) {
+Result<void> assemble_base(const BuildPlan& plan, const fs::path& tree, const fs::path& cache_dir, const LoggedRunner& run) {
   fs::path debs = cache_dir / "debs";
   std::error_code ec;
   fs::create_directories(debs, ec);

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "common/result.h"
-#include "imagebuilder/command_runner.h"
+#include "common/command_runner.h"
 #include "imagebuilder/recipe.h"
 
 namespace ingot::image {
@@ -21,10 +21,10 @@ namespace ingot::image {
 Result<std::string> system_mirror(std::string_view suite);
 
 Result<void> debootstrap_base(const BuildPlan& plan, const std::string& mirror, const std::filesystem::path& tree,
-                              const std::filesystem::path& cache_dir, const CommandRunner& run);
+                              const std::filesystem::path& cache_dir, const LoggedRunner& run);
 
 Result<void> assemble_base(const BuildPlan& plan, const std::filesystem::path& tree, const std::filesystem::path& cache_dir,
-                           const CommandRunner& run);
+                           const LoggedRunner& run);
 
 // While alive: /proc mounted, a policy-rc.d that forbids starting services, the host's
 // resolv.conf for apt, and apt settings for a non-interactive build. All undone on destruction.
@@ -42,9 +42,9 @@ class BuildChroot {
 };
 
 // Groups and users are created before the packages that would otherwise allocate their ids.
-Result<void> create_accounts(const BuildPlan& plan, const std::filesystem::path& tree, const CommandRunner& run);
+Result<void> create_accounts(const BuildPlan& plan, const std::filesystem::path& tree, const LoggedRunner& run);
 Result<void> apply_layer(const BuildPlan& plan, const RecipeLayer& layer, const std::filesystem::path& tree,
-                         const CommandRunner& run);
+                         const LoggedRunner& run);
 
 // SOURCE_DATE_EPOCH for a tree built from a mirror: the Date of the suite's Release file that
 // apt used, so the same archive state gives the same timestamp. Empty when there is none.

@@ -99,7 +99,7 @@ std::vector<std::string> build_env(const std::string& role, std::optional<std::i
 // Recipe → finished tree in work/tree. Returns the SOURCE_DATE_EPOCH it used.
 Result<std::int64_t> build_tree(const BuildPlan& plan, const BuildRequest& req, const fs::path& tree,
                                 std::optional<std::int64_t> sde, const fs::path& log) {
-  CommandRunner run(log, build_env(plan.role, sde));
+  LoggedRunner run(log, build_env(plan.role, sde));
   if (plan.method == BuildMethod::debootstrap) {
     std::string mirror = plan.mirror;
     if (mirror.empty()) {
@@ -117,7 +117,7 @@ Result<std::int64_t> build_tree(const BuildPlan& plan, const BuildRequest& req, 
   if (!sde) sde = release_date(plan.method == BuildMethod::debootstrap ? tree : fs::path("/"));
   if (!sde) return fail("no SOURCE_DATE_EPOCH and no Release date in the tree: set SOURCE_DATE_EPOCH");
   // Maintainer scripts see the same epoch as the clamp (shadow's dates, generated files).
-  CommandRunner layers(log, build_env(plan.role, sde));
+  LoggedRunner layers(log, build_env(plan.role, sde));
   if (auto r = create_accounts(plan, tree, layers); !r) return fail(r.error());
   {
     std::optional<BuildChroot> chroot;

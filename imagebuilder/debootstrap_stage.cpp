@@ -20,7 +20,7 @@ std::string join(const std::vector<std::string>& v, char sep) {
 }  // namespace
 
 Result<void> debootstrap_base(const BuildPlan& plan, const std::string& mirror, const fs::path& tree, const fs::path& cache,
-                              const CommandRunner& run) {
+                              const LoggedRunner& run) {
   fs::path cache_dir = fs::absolute(cache);  // debootstrap insists on absolute tarball paths
   std::error_code ec;
   fs::create_directories(cache_dir, ec);

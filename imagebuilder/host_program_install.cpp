@@ -28,7 +28,7 @@ Result<fs::path> destination(const fs::path& tree, const std::string& rel) {
   return target;
 }
 
-Result<void> copy_program(const fs::path& program, const fs::path& to, const CommandRunner& run) {
+Result<void> copy_program(const fs::path& program, const fs::path& to, const LoggedRunner& run) {
   std::error_code ec;
   fs::remove(to, ec);
   if (!run.run({"objcopy", "--strip-debug", program.string(), to.string()})) {
@@ -44,7 +44,7 @@ Result<void> copy_program(const fs::path& program, const fs::path& to, const Com
 }  // namespace
 
 Result<HostProgramInstall> install_host_program(const fs::path& program, const fs::path& tree, const std::string& dest,
-                                                const CommandRunner& run) {
+                                                const LoggedRunner& run) {
   if (!fs::is_regular_file(program)) return fail(program.string() + ": not found (build it, or pass its path)");
   auto libs = shared_libraries_of(program);
   if (!libs.missing.empty()) {

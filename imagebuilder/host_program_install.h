@@ -7,7 +7,7 @@
 #include <string>
 
 #include "common/result.h"
-#include "imagebuilder/command_runner.h"
+#include "common/command_runner.h"
 
 namespace ingot::image {
 
@@ -25,6 +25,6 @@ struct HostProgramInstall {
 // stay. Fails when ldd cannot resolve a library, or a destination would leave the tree through
 // a symlink.
 Result<HostProgramInstall> install_host_program(const std::filesystem::path& program, const std::filesystem::path& tree,
-                                                const std::string& dest, const CommandRunner& run);
+                                                const std::string& dest, const LoggedRunner& run);
 
 }  // namespace ingot::image

@@ -9,19 +9,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Result<void> apt(const fs::path& tree, const CommandRunner& run, std::vector<std::string> args) {
+Result<void> apt(const fs::path& tree, const LoggedRunner& run, std::vector<std::string> args) {
   std::vector<std::string> argv{"apt-get", "-y", "-q", "-o", "DPkg::Lock::Timeout=60"};
   argv.insert(argv.end(), args.begin(), args.end());
   return run.run_in(tree, argv);
 }
 
-Result<void> copy_overlay(const fs::path& overlay, const fs::path& tree, const CommandRunner& run) {
+Result<void> copy_overlay(const fs::path& overlay, const fs::path& tree, const LoggedRunner& run) {
   // Files take root ownership (a git checkout's owner means nothing on a node); modes and
   // symlinks are kept. Hooks set other owners when a file needs one.
   return run.run({"cp", "-a", "--no-preserve=ownership", (overlay / ".").string(), tree.string() + "/"});
 }
 
-Result<void> run_hook(const fs::path& hook, const fs::path& tree, const CommandRunner& run) {
+Result<void> run_hook(const fs::path& hook, const fs::path& tree, const LoggedRunner& run) {
   fs::path inside = "/tmp/ingot-hook-" + std::to_string(::getpid());
   std::error_code ec;
   fs::create_directories(tree / "tmp", ec);
@@ -36,7 +36,7 @@ Result<void> run_hook(const fs::path& hook, const fs::path& tree, const CommandR
 
 }  // namespace
 
-Result<void> apply_layer(const BuildPlan& plan, const RecipeLayer& layer, const fs::path& tree, const CommandRunner& run) {
+Result<void> apply_layer(const BuildPlan& plan, const RecipeLayer& layer, const fs::path& tree, const LoggedRunner& run) {
   bool debian = plan.method == BuildMethod::debootstrap;
   if (debian && !layer.packages.empty()) {
     if (auto r = apt(tree, run, {"update"}); !r) return fail("role " + layer.role + ": apt-get update: " + r.error().message());

@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/result.h"
-#include "provisioner/agent/command_runner.h"
+#include "common/command_runner.h"
 #include "provisioner/agent/server_client.h"
 
 namespace ingot::agent {

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "common/result.h"
-#include "provisioner/agent/command_runner.h"
+#include "common/command_runner.h"
 #include "provisioner/agent/disk_layout.h"
 
 namespace ingot::agent {

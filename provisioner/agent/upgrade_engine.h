@@ -14,7 +14,7 @@
 
 #include "common/result.h"
 #include "imagebuilder/apply_source.h"
-#include "provisioner/agent/command_runner.h"
+#include "common/command_runner.h"
 
 namespace ingot::agent {
 

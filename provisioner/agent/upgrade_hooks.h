@@ -8,7 +8,7 @@
 #include <string>
 
 #include "common/result.h"
-#include "provisioner/agent/command_runner.h"
+#include "common/command_runner.h"
 
 namespace ingot::agent {
 

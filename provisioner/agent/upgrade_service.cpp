@@ -7,7 +7,7 @@
 #include "common/log.h"
 #include "imagebuilder/apply_source.h"
 #include "imagebuilder/file_io.h"
-#include "provisioner/agent/command_runner.h"
+#include "common/command_runner.h"
 #include "provisioner/agent/image_state.h"
 #include "provisioner/agent/server_client.h"
 #include "provisioner/agent/upgrade_journal.h"

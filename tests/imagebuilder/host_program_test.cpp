@@ -9,6 +9,7 @@
 #include "tests/support/test_support.h"
 
 using namespace ingot::image;
+using ingot::LoggedRunner;
 namespace fs = std::filesystem;
 using ingot::test::TempDir;
 
@@ -17,7 +18,7 @@ void write_file(const fs::path& p, const std::string& text) {
   fs::create_directories(p.parent_path());
   ingot::test::write_file(p, text);
 }
-CommandRunner runner(const TempDir& dir) { return CommandRunner(dir / "build.log", {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}); }
+LoggedRunner runner(const TempDir& dir) { return LoggedRunner(dir / "build.log", {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}); }
 }  // namespace
 
 TEST_CASE("ldd output: libraries, the loader, no vDSO, unresolved names apart") {
