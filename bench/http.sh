@@ -21,7 +21,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_http() { for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$1/small.ipxe" && return 0; sleep 0.05; done; echo "bench http: server on port $1 did not come up" >&2; exit 1; }
 
 mkdir -p "$work/www"

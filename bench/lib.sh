@@ -17,3 +17,6 @@ result() {
   verdict=$(awk -v r="$ratio" -v t="$target" 'BEGIN{ print (r=="inf" || r+0 >= t+0) ? "ok" : "short" }')
   echo "$measure: ingot=$iv $peer=$pv ratio=$ratio target=$target $verdict"
 }
+
+# A free TCP port on loopback for a server the bench starts.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -26,7 +26,6 @@ rsync_bytes() {
   awk -F': ' '/^Total bytes (sent|received)/ { gsub(",", "", $2); s += $2 } END{ print s+0 }' "$1"
 }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 wait_port() {
   local i

@@ -9,15 +9,12 @@
 set -euo pipefail
 B=${INGOT_BIN:?}
 w=$(mktemp -d /tmp/ingot-packs-XXXXXX)
-pids=()
+source "$(dirname "${BASH_SOURCE[0]}")/../support/script_lib.sh"
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  stop_pids
   rm -rf "$w"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 same() {  # same A B: no difference in content or metadata (mtimes are clamped by the store)
   local out; out=$(rsync -rlpgoDnci --delete "$1/" "$2/")
   [[ -z $out ]] || { echo "$out" | head -20; fail "$2 differs from $1"; }

@@ -7,15 +7,12 @@
 set -euo pipefail
 B=${INGOT_BIN:?}
 w=$(mktemp -d /tmp/ingot-delta-XXXXXX)
-pids=()
+source "$(dirname "${BASH_SOURCE[0]}")/../support/script_lib.sh"
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  stop_pids
   rm -rf "$w"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 export SOURCE_DATE_EPOCH=1700000000
 # edit FILE SEED: a new build of a binary: some bytes changed, a block inserted, one removed.
 edit() {

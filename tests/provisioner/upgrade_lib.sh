@@ -1,17 +1,14 @@
 # Shared by the upgrade tests: a work dir, `ingot serve` on a free loopback port holding the
 # role "demo", installs that mimic the deploy, and the exactness check of an upgraded root.
 # Needs: B (ingot), A (ingot-agent), w (work dir); sets: server, pids.
-pids=()
+source "$(dirname "${BASH_SOURCE[0]}")/../support/script_lib.sh"
 cleanup() {
   [[ -z ${mounted:-} ]] || umount "$mounted" 2>/dev/null || true
   [[ -z ${mounted2:-} ]] || umount "$mounted2" 2>/dev/null || true
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  stop_pids
   rm -rf "$w"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 export SOURCE_DATE_EPOCH=1700000000
 # The node's own files: the recipe's keep list and the deploy's node config (node-config.list).
 KEEP_EXCLUDES=(--exclude=/var/lib/ingot --exclude=/etc/hostname --exclude=/var/lib/data --exclude=/etc/network.conf)
