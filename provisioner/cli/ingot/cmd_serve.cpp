@@ -110,6 +110,10 @@ Result<Options> options_from(const std::map<std::string, std::string>& v) {
 }
 
 int run(const cli::Args& args) {
+  // A client that goes away mid-answer (an agent killed during its sync) must cost one
+  // connection, not the server: sendfile(2) to a closed socket raises SIGPIPE, which would end
+  // the process silently. Ignored, the write fails with EPIPE and the connection is dropped.
+  std::signal(SIGPIPE, SIG_IGN);
   cli::Flags flags(args, kValueFlags);
   if (!flags.ok()) {
     std::cerr << "ingot serve: " << flags.error() << "\n";
