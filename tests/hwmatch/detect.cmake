@@ -9,3 +9,5 @@ ingot_fuzz_target(fuzz_hwmatch_smbios SOURCE ${CMAKE_CURRENT_LIST_DIR}/smbios_fu
 # Boots QEMU (TCG, ~20 s) to recapture a fixture; needs Debian's kernel in the cache.
 ingot_script_test(test_hwmatch_detect_capture SCRIPT ${CMAKE_CURRENT_LIST_DIR}/detect_capture_test.sh
   LABEL integration TIMEOUT 400)
+# What the capture comparison masks and what it still catches (no QEMU).
+ingot_script_test(test_hwmatch_capture_compare SCRIPT ${CMAKE_CURRENT_LIST_DIR}/capture_compare_test.sh LABEL unit)
