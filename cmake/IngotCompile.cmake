@@ -7,12 +7,20 @@ function(ingot_target_defaults target)
   target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR})
 endfunction()
 
-# One library per code folder: every .cpp under the folder except those under EXCLUDE_DIRS
-# (executables' mains live in their own subfolders).
-# ingot_folder_library(pxe EXCLUDE_DIRS fuzz PUBLIC ingot::common PRIVATE OpenSSL::Crypto)
-function(ingot_folder_library name)
-  cmake_parse_arguments(ARG "" "" "EXCLUDE_DIRS;PUBLIC;PRIVATE" ${ARGN})
-  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+# A library over the .cpp files under DIRS (relative to the current folder; "." = all of it)
+# except those under EXCLUDE_DIRS. Aliased as ingot::<name>.
+# ingot_library(agent DIRS agent PUBLIC ingot::image PRIVATE CURL::libcurl)
+function(ingot_library name)
+  cmake_parse_arguments(ARG "" "" "DIRS;EXCLUDE_DIRS;PUBLIC;PRIVATE" ${ARGN})
+  set(srcs)
+  foreach(dir IN LISTS ARG_DIRS)
+    if(dir STREQUAL ".")
+      file(GLOB_RECURSE dir_srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+    else()
+      file(GLOB_RECURSE dir_srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/*.cpp)
+    endif()
+    list(APPEND srcs ${dir_srcs})
+  endforeach()
   foreach(dir IN LISTS ARG_EXCLUDE_DIRS)
     list(FILTER srcs EXCLUDE REGEX "^${CMAKE_CURRENT_SOURCE_DIR}/${dir}/")
   endforeach()
@@ -27,4 +35,11 @@ function(ingot_folder_library name)
     target_link_libraries(ingot_${name} INTERFACE ${ARG_PUBLIC})
   endif()
   add_library(ingot::${name} ALIAS ingot_${name})
+endfunction()
+
+# One library per code folder: every .cpp under the folder except those under EXCLUDE_DIRS
+# (executables' mains live in their own subfolders).
+# ingot_folder_library(pxe EXCLUDE_DIRS fuzz PUBLIC ingot::common PRIVATE OpenSSL::Crypto)
+function(ingot_folder_library name)
+  ingot_library(${name} DIRS . ${ARGN})
 endfunction()

@@ -12,10 +12,11 @@
 #include "common/result.h"
 #include "imagebuilder/apply_source.h"
 #include "imagebuilder/manifest.h"
+#include "imagebuilder/upgrade_plan.h"
 
 namespace ingot::agent {
 
-inline constexpr const char* kAgentStateDir = "var/lib/ingot";  // relative to the root; never upgraded
+inline constexpr const char* kAgentStateDir = image::kNodeStateDir;  // relative to the root; never upgraded
 inline constexpr const char* kImageStateDir = "var/lib/ingot/image";
 inline constexpr const char* kNodeConfigList = "var/lib/ingot/node-config.list";
 // One path per line; a node has a few dozen config files, so this is generous.

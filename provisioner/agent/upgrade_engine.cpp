@@ -8,7 +8,7 @@
 #include "provisioner/agent/upgrade_drift.h"
 #include "provisioner/agent/upgrade_hooks.h"
 #include "provisioner/agent/upgrade_journal.h"
-#include "provisioner/agent/upgrade_plan.h"
+#include "imagebuilder/upgrade_plan.h"
 #include "provisioner/agent/upgrade_rollback.h"
 #include "provisioner/agent/upgrade_stage.h"
 #include "provisioner/agent/upgrade_switch.h"
@@ -33,17 +33,17 @@ std::optional<fs::path> staged_content(const Entry& e, const image::Manifest& fr
 }
 
 // n+1's upgrade.json: from the root when unchanged, else fetched (it is small).
-Result<UpgradePolicy> target_policy(const image::Manifest& from, const image::Manifest& to, const fs::path& root,
+Result<image::UpgradePolicy> target_policy(const image::Manifest& from, const image::Manifest& to, const fs::path& root,
                                     image::ImageSource& source, const std::vector<std::string>& drifted) {
-  const Entry* e = to.find(kUpgradePolicyPath);
+  const Entry* e = to.find(image::kUpgradePolicyPath);
   if (e) e = to.resolve(*e);
-  if (!e || e->type != image::EntryType::file) return UpgradePolicy{};
-  if (e->size > kMaxUpgradePolicyBytes) return fail(std::string("/") + kUpgradePolicyPath + ": too large");
+  if (!e || e->type != image::EntryType::file) return image::UpgradePolicy{};
+  if (e->size > image::kMaxUpgradePolicyBytes) return fail(std::string("/") + image::kUpgradePolicyPath + ": too large");
   std::string text;
-  const Entry* old = from.find(kUpgradePolicyPath);
+  const Entry* old = from.find(image::kUpgradePolicyPath);
   if (old && from.resolve(*old) && from.resolve(*old)->sha256 == e->sha256 &&
-      std::find(drifted.begin(), drifted.end(), kUpgradePolicyPath) == drifted.end()) {
-    auto t = image::read_file_limited(root / kUpgradePolicyPath, kMaxUpgradePolicyBytes);
+      std::find(drifted.begin(), drifted.end(), image::kUpgradePolicyPath) == drifted.end()) {
+    auto t = image::read_file_limited(root / image::kUpgradePolicyPath, image::kMaxUpgradePolicyBytes);
     if (!t) return fail(t.error());
     text = *t;
   } else {
@@ -53,7 +53,7 @@ Result<UpgradePolicy> target_policy(const image::Manifest& from, const image::Ma
     });
     if (!r) return fail(r.error());
   }
-  return parse_upgrade_policy(text);
+  return image::parse_upgrade_policy(text);
 }
 
 std::string version_of(const std::string& ref) { return ref.substr(ref.find('@') + 1); }
@@ -77,7 +77,7 @@ class Upgrade {
     if (!req_.dry_run) report_("started", "upgrade " + from_.ref + " -> " + to_.ref, json::object());
     auto node_config = read_node_config_list(req_.root);
     if (!node_config) return failed(node_config.error().message());
-    protect_ = protected_paths(from_.manifest, to_.manifest, *node_config);
+    protect_ = image::protected_paths(from_.manifest, to_.manifest, *node_config);
 
     auto found = find_upgrade_drift(from_.manifest, req_.root, protect_);
     if (!found) return failed(found.error().message());
@@ -94,7 +94,7 @@ class Upgrade {
     auto policy = target_policy(from_.manifest, to_.manifest, req_.root, src_, drifted_);
     if (!policy) return failed(to_.ref + ": " + policy.error().message());
     policy_ = *policy;
-    plan_ = make_plan(from_.manifest, to_.manifest, drifted_, protect_, policy_);
+    plan_ = image::make_plan(from_.manifest, to_.manifest, drifted_, protect_, policy_);
     out_.reboot = plan_.reboot;
     out_.data.update(plan_summary());
     if (req_.dry_run) {
@@ -231,8 +231,8 @@ class Upgrade {
   SignedManifest from_, to_;
   image::KeepList protect_;
   std::vector<std::string> drifted_;
-  UpgradePolicy policy_;
-  UpgradePlan plan_;
+  image::UpgradePolicy policy_;
+  image::UpgradePlan plan_;
   UpgradeJournal journal_;
   UpgradeOutcome out_;
   std::chrono::steady_clock::time_point t0_;

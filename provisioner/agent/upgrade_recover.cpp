@@ -4,7 +4,7 @@
 #include "provisioner/agent/upgrade_drift.h"
 #include "provisioner/agent/upgrade_engine.h"
 #include "provisioner/agent/upgrade_journal.h"
-#include "provisioner/agent/upgrade_plan.h"
+#include "imagebuilder/upgrade_plan.h"
 #include "provisioner/agent/upgrade_rollback.h"
 
 namespace ingot::agent {
@@ -34,7 +34,7 @@ Result<void> settle(const UpgradeArea& area, UpgradeJournal& j, const char* stat
 Result<image::KeepList> protect_for(const fs::path& root, const SignedManifest& from, const SignedManifest& to) {
   auto node_config = read_node_config_list(root);
   if (!node_config) return fail(node_config.error());
-  return protected_paths(from.manifest, to.manifest, *node_config);
+  return image::protected_paths(from.manifest, to.manifest, *node_config);
 }
 
 Result<std::optional<UpgradeOutcome>> finish_commit(const fs::path& root, const UpgradeArea& area, UpgradeJournal& j) {

@@ -8,7 +8,7 @@
 #include "imagebuilder/apply_tree.h"
 #include "imagebuilder/digest.h"
 #include "imagebuilder/file_io.h"
-#include "provisioner/agent/upgrade_plan.h"
+#include "imagebuilder/upgrade_plan.h"
 #include "provisioner/agent/upgrade_switch.h"
 
 namespace ingot::agent {
@@ -69,7 +69,7 @@ std::unique_ptr<image::ImageSource> local_content_source(std::vector<fs::path> d
 
 Result<void> roll_back(const RollbackInput& in, const UpgradeArea& area) {
   // The same plan the switch worked from (plans are deterministic; the policy only decides reboots).
-  UpgradePlan plan = make_plan(*in.from, *in.to, in.drifted, *in.protect, UpgradePolicy{});
+  image::UpgradePlan plan = image::make_plan(*in.from, *in.to, in.drifted, *in.protect, image::UpgradePolicy{});
   std::error_code ec;
   std::set<std::string> touched;
   for (auto* list : {&plan.added, &plan.changed, &plan.meta, &plan.removed, &plan.drifted})

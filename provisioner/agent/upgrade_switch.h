@@ -14,7 +14,7 @@
 #include "common/result.h"
 #include "imagebuilder/manifest.h"
 #include "provisioner/agent/upgrade_journal.h"
-#include "provisioner/agent/upgrade_plan.h"
+#include "imagebuilder/upgrade_plan.h"
 
 namespace ingot::agent {
 
@@ -23,7 +23,7 @@ inline constexpr const char* kSwitchTempSuffix = ".ingot-new";  // the apply eng
 struct SwitchInput {
   const image::Manifest* from = nullptr;
   const image::Manifest* to = nullptr;
-  const UpgradePlan* plan = nullptr;
+  const image::UpgradePlan* plan = nullptr;
   std::vector<std::string> drifted;  // their content is not n's: never kept as undo
   std::filesystem::path root;
 };

@@ -1,7 +1,7 @@
 #include "provisioner/rollout/store_estimate.h"
 
 #include "imagebuilder/delta_store.h"
-#include "provisioner/agent/upgrade_policy.h"
+#include "imagebuilder/upgrade_policy.h"
 
 namespace ingot::rollout {
 
@@ -12,11 +12,11 @@ Result<UpgradeEstimate> estimate_from_store(const image::ObjectStore& store, con
   auto b = store.load_manifest(to);
   if (!b) return fail(b.error().code, "manifest of " + to.str() + ": " + b.error().message());
   std::string policy;
-  if (auto* e = b->find(agent::kUpgradePolicyPath); e && e->type == image::EntryType::file) {
-    if (e->size > agent::kMaxUpgradePolicyBytes)
-      return fail(to.str() + ": /" + std::string(agent::kUpgradePolicyPath) + " is larger than a policy can be");
+  if (auto* e = b->find(image::kUpgradePolicyPath); e && e->type == image::EntryType::file) {
+    if (e->size > image::kMaxUpgradePolicyBytes)
+      return fail(to.str() + ": /" + std::string(image::kUpgradePolicyPath) + " is larger than a policy can be");
     auto text = store.read_object_bytes(e->sha256, e->size);
-    if (!text) return fail(text.error().code, to.str() + " /" + agent::kUpgradePolicyPath + ": " + text.error().message());
+    if (!text) return fail(text.error().code, to.str() + " /" + image::kUpgradePolicyPath + ": " + text.error().message());
     policy = std::move(*text);
   }
   auto cost = [&store](const image::Entry* base, const image::Entry& want) {

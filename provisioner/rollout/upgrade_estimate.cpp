@@ -1,22 +1,22 @@
 #include "provisioner/rollout/upgrade_estimate.h"
 
-#include "provisioner/agent/upgrade_plan.h"
-#include "provisioner/agent/upgrade_policy.h"
+#include "imagebuilder/upgrade_plan.h"
+#include "imagebuilder/upgrade_policy.h"
 
 namespace ingot::rollout {
 
 Result<UpgradeEstimate> estimate_upgrade(const image::Manifest& from, const image::Manifest& to,
                                          std::string_view policy_text, const CostFn& cost) {
-  agent::UpgradePolicy policy;
+  image::UpgradePolicy policy;
   if (!policy_text.empty()) {
-    auto parsed = agent::parse_upgrade_policy(policy_text);
+    auto parsed = image::parse_upgrade_policy(policy_text);
     if (!parsed) return fail(to.ref().str() + ": " + parsed.error().message());
     policy = std::move(*parsed);
   }
   // The node's config files are not known here (the agent keeps them too): the estimate may
   // count a config file the image also ships, never miss one the agent writes.
-  auto protect = agent::protected_paths(from, to, {});
-  auto plan = agent::make_plan(from, to, {}, protect, policy);
+  auto protect = image::protected_paths(from, to, {});
+  auto plan = image::make_plan(from, to, {}, protect, policy);
 
   UpgradeEstimate e;
   e.added = plan.added.size();

@@ -1,4 +1,4 @@
-// The dry run of one node's upgrade: the agent's own planner (provisioner/agent/upgrade_plan.h)
+// The dry run of one node's upgrade: the agent's own planner (imagebuilder/upgrade_plan.h)
 // run on the server over the manifest the node runs and the target's, so the numbers are what
 // the agent will do — entries added / changed / removed (keep lists and agent state left out),
 // the objects it stages and their bytes on the wire, and whether the target's upgrade policy

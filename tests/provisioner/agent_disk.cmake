@@ -1,2 +1,2 @@
 ingot_doctest(test_agent_disk SOURCES ${CMAKE_CURRENT_LIST_DIR}/agent_disk_test.cpp
-  LIBS ingot::provisioner LABEL unit)
+  LIBS ingot::agent LABEL unit)

@@ -1,2 +1,2 @@
 ingot_doctest(test_provisioner_policy SOURCES ${CMAKE_CURRENT_LIST_DIR}/provisioner_policy_test.cpp
-  LIBS ingot::provisioner LABEL unit)
+  LIBS ingot::server ingot::agent LABEL unit)

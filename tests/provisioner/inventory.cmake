@@ -1,3 +1,3 @@
 ingot_doctest(test_inventory
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/inventory_test.cpp ${CMAKE_CURRENT_LIST_DIR}/node_state_test.cpp
-  LIBS ingot::provisioner LABEL unit)
+  LIBS ingot::server LABEL unit)

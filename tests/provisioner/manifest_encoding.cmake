@@ -1,2 +1,2 @@
 ingot_doctest(test_manifest_encoding SOURCES ${CMAKE_CURRENT_LIST_DIR}/manifest_encoding_test.cpp
-  LIBS ingot::provisioner PkgConfig::ZSTD LABEL unit)
+  LIBS ingot::server PkgConfig::ZSTD LABEL unit)

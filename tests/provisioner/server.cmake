@@ -1,2 +1,2 @@
 ingot_doctest(test_provisioner_core SOURCES ${CMAKE_CURRENT_LIST_DIR}/provisioner_core_test.cpp
-  LIBS ingot::provisioner LABEL unit)
+  LIBS ingot::server LABEL unit)

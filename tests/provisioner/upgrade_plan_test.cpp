@@ -10,8 +10,8 @@
 
 #include "provisioner/agent/upgrade_drift.h"
 #include "provisioner/agent/upgrade_journal.h"
-#include "provisioner/agent/upgrade_plan.h"
-#include "provisioner/agent/upgrade_policy.h"
+#include "imagebuilder/upgrade_plan.h"
+#include "imagebuilder/upgrade_policy.h"
 #include "tests/support/test_support.h"
 
 using namespace ingot::agent;
@@ -77,8 +77,8 @@ Manifest v2() {
 
 TEST_CASE("plan: added, replaced, changed in place, removed; protected paths never") {
   auto from = v1(), to = v2();
-  auto protect = protected_paths(from, to, {"/etc/net.conf"});
-  auto plan = make_plan(from, to, {}, protect, UpgradePolicy{});
+  auto protect = image::protected_paths(from, to, {"/etc/net.conf"});
+  auto plan = image::make_plan(from, to, {}, protect, image::UpgradePolicy{});
   CHECK(plan.added == std::vector<std::string>{"etc/new", "etc/same"});
   CHECK(has(plan.changed, "etc/app.conf"));
   CHECK(has(plan.changed, "etc/link"));
@@ -99,31 +99,31 @@ TEST_CASE("plan: reboot by the policy's prefixes; drift forces a replacement and
   auto from = v1(), to = v2();
   to.entries[2] = file("boot/vmlinuz", "k2");
   ingot::image::canonicalise(to);
-  auto protect = protected_paths(from, to, {});
-  auto plan = make_plan(from, to, {"etc/tool"}, protect, UpgradePolicy{});
+  auto protect = image::protected_paths(from, to, {});
+  auto plan = image::make_plan(from, to, {"etc/tool"}, protect, image::UpgradePolicy{});
   CHECK(plan.reboot);
   CHECK(has(plan.changed, "etc/tool"));
   REQUIRE(plan.rollback_objects.size() == 1);
   CHECK(plan.rollback_objects[0].path == "etc/tool");
-  UpgradePolicy none;
+  image::UpgradePolicy none;
   none.reboot_paths = {"/opt/"};
-  CHECK_FALSE(make_plan(from, to, {}, protect, none).reboot);
-  CHECK(make_plan(from, from, {}, protect, UpgradePolicy{}).empty());
+  CHECK_FALSE(image::make_plan(from, to, {}, protect, none).reboot);
+  CHECK(image::make_plan(from, from, {}, protect, image::UpgradePolicy{}).empty());
 }
 
 TEST_CASE("upgrade.json: defaults, fields, and clear errors") {
-  auto p = parse_upgrade_policy(R"({"pre": "/usr/lib/ingot/upgrade/pre", "reboot_paths": ["/boot/"]})");
+  auto p = image::parse_upgrade_policy(R"({"pre": "/usr/lib/ingot/upgrade/pre", "reboot_paths": ["/boot/"]})");
   REQUIRE(p);
   CHECK(p->pre == "/usr/lib/ingot/upgrade/pre");
   CHECK(p->post.empty());
   CHECK(p->needs_reboot("boot/grub/grub.cfg"));
   CHECK_FALSE(p->needs_reboot("lib/modules/6.1/x.ko"));
-  CHECK(UpgradePolicy{}.needs_reboot("usr/lib/modules/6.1/x.ko"));
-  CHECK_FALSE(parse_upgrade_policy("[]"));
-  CHECK_FALSE(parse_upgrade_policy(R"({"pre": "relative"})"));
-  CHECK_FALSE(parse_upgrade_policy(R"({"reboot_paths": "/boot/"})"));
-  CHECK_FALSE(parse_upgrade_policy(R"({"reboot_paths": [3]})"));
-  auto e = parse_upgrade_policy("{");
+  CHECK(image::UpgradePolicy{}.needs_reboot("usr/lib/modules/6.1/x.ko"));
+  CHECK_FALSE(image::parse_upgrade_policy("[]"));
+  CHECK_FALSE(image::parse_upgrade_policy(R"({"pre": "relative"})"));
+  CHECK_FALSE(image::parse_upgrade_policy(R"({"reboot_paths": "/boot/"})"));
+  CHECK_FALSE(image::parse_upgrade_policy(R"({"reboot_paths": [3]})"));
+  auto e = image::parse_upgrade_policy("{");
   REQUIRE_FALSE(e);
   CHECK(e.error().message().find("upgrade.json") != std::string::npos);
 }

@@ -10,9 +10,13 @@
 
 #include "imagebuilder/keep_list.h"
 #include "imagebuilder/manifest.h"
-#include "provisioner/agent/upgrade_policy.h"
+#include "imagebuilder/upgrade_policy.h"
 
-namespace ingot::agent {
+namespace ingot::image {
+
+// The node's own state (deployed manifest, key, node config list, upgrade journal), relative to
+// its root: never part of an image, never touched by an upgrade.
+inline constexpr const char* kNodeStateDir = "var/lib/ingot";
 
 struct UpgradePlan {
   std::vector<std::string> added;    // in n+1 only, manifest order
@@ -20,8 +24,8 @@ struct UpgradePlan {
   std::vector<std::string> meta;     // in both, same content, metadata changed in place
   std::vector<std::string> removed;  // in n only, manifest order
   std::vector<std::string> drifted;  // the node's drift that the plan overwrites
-  std::vector<image::Entry> objects;           // n+1 file entries whose content is staged, one per sha
-  std::vector<image::Entry> rollback_objects;  // n's content of overwritten drifted files
+  std::vector<Entry> objects;           // n+1 file entries whose content is staged, one per sha
+  std::vector<Entry> rollback_objects;  // n's content of overwritten drifted files
   std::uint64_t bytes = 0;  // uncompressed size of `objects`
   bool reboot = false;
 
@@ -30,12 +34,12 @@ struct UpgradePlan {
 };
 
 // The keep lists of both manifests, the node's config files and its agent state.
-image::KeepList protected_paths(const image::Manifest& from, const image::Manifest& to,
+KeepList protected_paths(const Manifest& from, const Manifest& to,
                                 const std::vector<std::string>& node_config_paths);
 
 // drifted: paths of `from` that the node no longer matches (upgrade_drift.h); with the
 // overwrite policy they are replaced by n+1's version even where n and n+1 agree.
-UpgradePlan make_plan(const image::Manifest& from, const image::Manifest& to, const std::vector<std::string>& drifted,
-                      const image::KeepList& protect, const UpgradePolicy& policy);
+UpgradePlan make_plan(const Manifest& from, const Manifest& to, const std::vector<std::string>& drifted,
+                      const KeepList& protect, const UpgradePolicy& policy);
 
-}  // namespace ingot::agent
+}  // namespace ingot::image

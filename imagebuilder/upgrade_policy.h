@@ -9,7 +9,7 @@
 
 #include "common/result.h"
 
-namespace ingot::agent {
+namespace ingot::image {
 
 inline constexpr const char* kUpgradePolicyPath = "usr/lib/ingot/upgrade.json";  // manifest-relative
 // A policy is a few lines; anything larger is not one.
@@ -27,4 +27,4 @@ struct UpgradePolicy {
 // Errors name the file and the field.
 Result<UpgradePolicy> parse_upgrade_policy(std::string_view text);
 
-}  // namespace ingot::agent
+}  // namespace ingot::image

@@ -1,8 +1,8 @@
-#include "provisioner/agent/upgrade_policy.h"
+#include "imagebuilder/upgrade_policy.h"
 
 #include <nlohmann/json.hpp>
 
-namespace ingot::agent {
+namespace ingot::image {
 
 bool UpgradePolicy::needs_reboot(std::string_view path) const {
   std::string abs = "/" + std::string(path);
@@ -38,4 +38,4 @@ Result<UpgradePolicy> parse_upgrade_policy(std::string_view text) {
   return p;
 }
 
-}  // namespace ingot::agent
+}  // namespace ingot::image

@@ -1,13 +1,10 @@
-#include "provisioner/agent/upgrade_plan.h"
+#include "imagebuilder/upgrade_plan.h"
 
 #include <set>
 
-#include "provisioner/agent/image_state.h"
 
-namespace ingot::agent {
-using image::Entry;
-using image::EntryType;
-using image::Manifest;
+
+namespace ingot::image {
 
 namespace {
 
@@ -31,21 +28,21 @@ bool needs_new_inode(const Entry& a, const Entry& b, const std::set<std::string>
 
 }  // namespace
 
-image::KeepList protected_paths(const Manifest& from, const Manifest& to, const std::vector<std::string>& node_config) {
+KeepList protected_paths(const Manifest& from, const Manifest& to, const std::vector<std::string>& node_config) {
   std::set<std::string> patterns(from.keep.begin(), from.keep.end());
   patterns.insert(to.keep.begin(), to.keep.end());
-  patterns.insert(kAgentStateDir);
+  patterns.insert(kNodeStateDir);
   for (auto& p : node_config)
-    if (auto n = image::normalise_keep_pattern(p)) patterns.insert(*n);
-  return image::KeepList(std::vector<std::string>(patterns.begin(), patterns.end()));
+    if (auto n = normalise_keep_pattern(p)) patterns.insert(*n);
+  return KeepList(std::vector<std::string>(patterns.begin(), patterns.end()));
 }
 
 UpgradePlan make_plan(const Manifest& from, const Manifest& to, const std::vector<std::string>& drifted,
-                      const image::KeepList& protect, const UpgradePolicy& policy) {
+                      const KeepList& protect, const UpgradePolicy& policy) {
   UpgradePlan plan;
   std::set<std::string> drift(drifted.begin(), drifted.end());
   std::set<std::string> replaced;
-  std::set<image::Digest> staged;
+  std::set<Digest> staged;
   auto stage = [&](const Entry& e) {
     if (e.type == EntryType::file && staged.insert(e.sha256).second) {
       plan.objects.push_back(e);
@@ -82,7 +79,7 @@ UpgradePlan make_plan(const Manifest& from, const Manifest& to, const std::vecto
     touches(e.path, false);
   }
   // Rolling back an overwritten drifted file needs n's content, which the node no longer has.
-  std::set<image::Digest> rollback;
+  std::set<Digest> rollback;
   for (auto& path : plan.drifted) {
     const Entry* old = from.find(path);
     const Entry* inode = old ? from.resolve(*old) : nullptr;
@@ -98,4 +95,4 @@ UpgradePlan make_plan(const Manifest& from, const Manifest& to, const std::vecto
   return plan;
 }
 
-}  // namespace ingot::agent
+}  // namespace ingot::image
