@@ -122,16 +122,16 @@ Result<Decision> Selector::select(const std::string& node, const Facts& facts, s
   return d;
 }
 
-Result<std::size_t> Selector::expire(std::int64_t now, std::int64_t ttl) {
+Result<std::vector<Assignment>> Selector::expire(std::int64_t now, std::int64_t ttl) {
   auto all = store_.list();
   if (!all) return fail(all.error());
-  std::size_t n = 0;
+  std::vector<Assignment> released;
   for (const auto& a : *all) {
     if (a.state != Assignment::State::reserved || now - a.since < ttl) continue;
     if (auto r = store_.release(a.node); !r) return fail(r.error());
-    ++n;
+    released.push_back(a);
   }
-  return n;
+  return released;
 }
 
 }  // namespace ingot::hwmatch

@@ -48,8 +48,9 @@ class Selector {
   Result<Decision> select(const std::string& node, const Facts& facts, std::int64_t now, bool explain = false);
   Result<void> deployed(const std::string& node) { return store_.commit(node); }
   Result<void> failed(const std::string& node) { return store_.release(node); }
-  // Releases reservations older than ttl seconds (deploys that never reported back).
-  Result<std::size_t> expire(std::int64_t now, std::int64_t ttl);
+  // Releases reservations older than ttl seconds (deploys that never reported back) and
+  // returns them, so the caller can fail their nodes.
+  Result<std::vector<Assignment>> expire(std::int64_t now, std::int64_t ttl);
 
  private:
   const Role* find_role(const std::string& name) const;

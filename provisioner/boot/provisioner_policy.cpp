@@ -1,33 +1,51 @@
 #include "provisioner/boot/provisioner_policy.h"
 
+#include <future>
+
 #include "common/log.h"
+#include "provisioner/inventory/token.h"
 
 namespace ingot::boot {
 
 using inventory::NodeState;
 using pxe::BootDecision;
 
-void ProvisionerPolicy::forget_token(std::int64_t node_id) {
-  std::lock_guard lock(mu_);
-  tokens_.erase(node_id);
+ProvisionerPolicy::~ProvisionerPolicy() { writer_.join(); }
+
+void ProvisionerPolicy::write(std::function<void()> job) { asio::post(writer_, std::move(job)); }
+
+void ProvisionerPolicy::drain() {
+  std::promise<void> done;
+  write([&done] { done.set_value(); });
+  done.get_future().wait();
 }
 
-BootDecision ProvisionerPolicy::ramdisk(const inventory::Node& node, const std::string& mode) {
+void ProvisionerPolicy::forget_token(const inventory::Node& node) {
+  if (!node.mac) return;
+  std::lock_guard lock(mu_);
+  tokens_.erase(*node.mac);
+}
+
+// The token a machine's ramdisk gets on its command line: made here, in memory, the first time
+// the machine asks; its digest is stored by the writer (node_id 0: by the enrolment job).
+BootDecision ProvisionerPolicy::ramdisk(const std::string& mac, std::int64_t node_id, const std::string& mode) {
   std::string token;
+  bool fresh = false;
   {
     std::lock_guard lock(mu_);
-    auto it = tokens_.find(node.id);
-    if (it != tokens_.end()) token = it->second;
+    auto [it, inserted] = tokens_.try_emplace(mac);
+    if (inserted) it->second = inventory::random_token();
+    token = it->second;
+    fresh = inserted;
   }
-  if (token.empty()) {
-    auto issued = inv_.issue_token(node.id);
-    if (!issued) {
-      INGOT_LOG(error, "boot") << node.name << ": cannot issue token: " << issued.error().message();
-      return BootDecision{};
-    }
-    token = *issued;
-    std::lock_guard lock(mu_);
-    tokens_[node.id] = token;
+  if (fresh && node_id != 0) {
+    write([this, mac, node_id, token] {
+      if (auto r = inv_.set_token(node_id, token); !r) {
+        INGOT_LOG(error, "boot") << mac << ": cannot store its token: " << r.error().message();
+        std::lock_guard lock(mu_);
+        tokens_.erase(mac);  // the next boot gets a new one
+      }
+    });
   }
   BootDecision d;
   d.action = BootDecision::Action::boot;
@@ -37,42 +55,55 @@ BootDecision ProvisionerPolicy::ramdisk(const inventory::Node& node, const std::
   return d;
 }
 
+BootDecision ProvisionerPolicy::enrol(const std::string& mac) {
+  BootDecision d = ramdisk(mac, 0, "inspect");  // makes the token the enrolment stores
+  std::lock_guard lock(mu_);
+  if (!enrolling_.insert(mac).second) return d;
+  write([this, mac] {
+    std::string token;
+    {
+      std::lock_guard lock(mu_);
+      token = tokens_[mac];
+    }
+    auto r = inv_.db().transaction([&]() -> Result<void> {
+      auto added = inv_.discover(mac);
+      if (!added) return fail(added.error());
+      if (auto g = inv_.set_goal(added->id, "inspect"); !g) return g;
+      auto moved = inv_.transition(added->id, NodeState::inspecting, "pxe", "network boot into the deploy ramdisk (inspect)");
+      if (!moved) return fail(moved.error());
+      return inv_.set_token(added->id, token);
+    });
+    std::lock_guard lock(mu_);
+    enrolling_.erase(mac);
+    if (!r) {
+      INGOT_LOG(error, "boot") << mac << ": auto-enrol failed: " << r.error().message();
+      tokens_.erase(mac);
+      return;
+    }
+    INGOT_LOG(info, "boot") << mac << ": unknown machine, enrolled for inspection";
+  });
+  return d;
+}
+
 BootDecision ProvisionerPolicy::decide(const pxe::Machine& machine) {
   std::string mac = machine.mac.to_string();
-  auto found = inv_.find_by_mac(mac);
-  if (!found) {
-    INGOT_LOG(error, "boot") << mac << ": inventory lookup failed: " << found.error().message();
-    return BootDecision{};
-  }
-  inventory::Node node;
-  if (found->has_value()) {
-    node = **found;
-  } else {
-    auto added = inv_.discover(mac);
-    if (!added) {
-      INGOT_LOG(error, "boot") << mac << ": auto-enrol failed: " << added.error().message();
-      return BootDecision{};
-    }
-    node = *added;
-    (void)inv_.set_goal(node.id, "inspect");
-    node.goal = "inspect";
-    INGOT_LOG(info, "boot") << mac << ": unknown machine, enrolled as " << node.name << " for inspection";
-  }
-  std::string mode = node.goal == "deploy" ? "deploy" : "inspect";
-  switch (node.state) {
-    case NodeState::enrolled: {
-      auto moved = inv_.transition(node.id, NodeState::inspecting, "pxe",
-                                   "network boot into the deploy ramdisk (" + mode + ")");
-      if (!moved) {
-        INGOT_LOG(error, "boot") << node.name << ": " << moved.error().message();
-        return BootDecision{};
-      }
-      return ramdisk(*moved, mode);
-    }
+  auto entry = inv_.boot_entry(mac);
+  if (!entry) return enrol(mac);
+  std::string mode = entry->goal == "deploy" ? "deploy" : "inspect";
+  switch (entry->state) {
+    case NodeState::enrolled:
+      write([this, id = entry->id, name = entry->name, mode] {
+        // Several asks per boot: only the first finds the node still enrolled.
+        auto cur = inv_.get(id);
+        if (!cur || !*cur || (*cur)->state != NodeState::enrolled) return;
+        auto moved = inv_.transition(id, NodeState::inspecting, "pxe", "network boot into the deploy ramdisk (" + mode + ")");
+        if (!moved) INGOT_LOG(error, "boot") << name << ": " << moved.error().message();
+      });
+      return ramdisk(mac, entry->id, mode);
     case NodeState::inspecting:
     case NodeState::matched:
     case NodeState::deploying:
-      return ramdisk(node, mode);
+      return ramdisk(mac, entry->id, mode);
     case NodeState::deployed:
     case NodeState::configured: {
       BootDecision d;

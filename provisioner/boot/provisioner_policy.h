@@ -4,15 +4,20 @@
 //   inspecting … deploying → the ramdisk with the node's token, so an interrupted deploy resumes
 //   deployed/configured → boot from local disk
 //   failed/retired     → stay silent until the operator acts
-// The per-node token goes on the kernel command line; only its digest is stored, so the raw
-// token is kept in memory for repeated asks (DHCP, then the script) and reissued after a restart.
+// decide() runs on the network thread for every DHCP packet and script fetch, so it answers
+// from memory only (the inventory's boot entries and the tokens it made); what the answer
+// implies — enrolling the machine, its move to inspecting, the token's digest — is written by
+// one worker thread after the answer is sent. decide() may be called many times per boot:
+// every queued write is idempotent.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 
+#include "common/asio.h"
 #include "provisioner/inventory/inventory.h"
 #include "pxe/boot_policy.h"
 
@@ -28,19 +33,27 @@ struct RamdiskConfig {
 class ProvisionerPolicy final : public pxe::BootPolicy {
  public:
   ProvisionerPolicy(inventory::Inventory& inv, RamdiskConfig cfg) : inv_(inv), cfg_(std::move(cfg)) {}
+  // Finishes the queued writes first.
+  ~ProvisionerPolicy() override;
 
   pxe::BootDecision decide(const pxe::Machine& machine) override;
 
   // Forget a node's cached token (after re-deploy or retire), so the next boot gets a new one.
-  void forget_token(std::int64_t node_id);
+  void forget_token(const inventory::Node& node);
+  // Returns once every write queued before the call is done (tests; an orderly stop).
+  void drain();
 
  private:
-  pxe::BootDecision ramdisk(const inventory::Node& node, const std::string& mode);
+  pxe::BootDecision ramdisk(const std::string& mac, std::int64_t node_id, const std::string& mode);
+  pxe::BootDecision enrol(const std::string& mac);
+  void write(std::function<void()> job);
 
   inventory::Inventory& inv_;
   RamdiskConfig cfg_;
   std::mutex mu_;
-  std::map<std::int64_t, std::string> tokens_;
+  std::map<std::string, std::string> tokens_;  // MAC → the raw token its machine was given
+  std::set<std::string> enrolling_;            // MACs whose enrolment is queued
+  asio::thread_pool writer_{1};                // one thread: writes land in the order decided
 };
 
 }  // namespace ingot::boot

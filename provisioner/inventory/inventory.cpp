@@ -1,6 +1,8 @@
 #include "provisioner/inventory/inventory.h"
 
 #include <chrono>
+#include <map>
+#include <mutex>
 
 #include "provisioner/inventory/token.h"
 #include "provisioner/store/schema.h"
@@ -69,20 +71,80 @@ bool valid_node_name(std::string_view name) {
   return true;
 }
 
+struct Inventory::BootView {
+  mutable std::mutex mu;
+  std::map<std::string, BootEntry, std::less<>> by_mac;
+  std::map<std::int64_t, std::string> mac_of;  // id -> the MAC it is filed under
+
+  void erase(std::int64_t id) {
+    if (auto it = mac_of.find(id); it != mac_of.end()) {
+      by_mac.erase(it->second);
+      mac_of.erase(it);
+    }
+  }
+};
+
+Inventory::Inventory(store::Db db) : db_(std::move(db)), boot_(std::make_shared<BootView>()) {}
+
 Result<Inventory> Inventory::open(const std::filesystem::path& db_file) {
   auto db = store::Db::open(db_file);
   if (!db) return fail(db.error());
-  if (auto r = store::migrate(*db); !r) return fail(r.error());
-  return Inventory(std::move(*db));
+  return open(std::move(*db));
+}
+
+Result<Inventory> Inventory::open(store::Db db) {
+  if (auto r = store::migrate(db); !r) return fail(r.error());
+  Inventory inv(std::move(db));
+  if (auto r = inv.load_boot_view(); !r) return fail(r.error());
+  return inv;
 }
 
 Inventory::Inventory(Inventory&& o) noexcept = default;
 Inventory& Inventory::operator=(Inventory&& o) noexcept = default;
 
+Result<void> Inventory::load_boot_view() {
+  auto st = db_.prepare("SELECT id, name, mac, state, goal FROM nodes WHERE mac IS NOT NULL");
+  if (!st) return fail(st.error());
+  std::lock_guard lock(boot_->mu);
+  for (;;) {
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) return ok();
+    BootEntry e{st->int64(0), st->text(1), node_state_from(st->text(3)).value_or(NodeState::failed), st->text(4)};
+    boot_->mac_of[e.id] = st->text(2);
+    boot_->by_mac[st->text(2)] = std::move(e);
+  }
+}
+
+void Inventory::refresh_boot_entry(std::int64_t id) {
+  // Runs once the write's transaction has ended: whatever is in the database now is the truth,
+  // committed or rolled back. A failed read drops the entry: the machine then gets silence
+  // (it retries) rather than an answer from stale state.
+  auto view = boot_;
+  db_.after_transaction([db = db_, view, id]() mutable {
+    auto st = db.prepare("SELECT name, mac, state, goal FROM nodes WHERE id = ?");
+    std::lock_guard lock(view->mu);
+    view->erase(id);
+    if (!st) return;
+    st->bind(1, id);
+    auto row = st->step();
+    if (!row || !*row || st->is_null(1)) return;
+    view->mac_of[id] = st->text(1);
+    view->by_mac[st->text(1)] =
+        BootEntry{id, st->text(0), node_state_from(st->text(2)).value_or(NodeState::failed), st->text(3)};
+  });
+}
+
+std::optional<BootEntry> Inventory::boot_entry(std::string_view mac) const {
+  std::lock_guard lock(boot_->mu);
+  auto it = boot_->by_mac.find(mac);
+  if (it == boot_->by_mac.end()) return std::nullopt;
+  return it->second;
+}
+
 Result<Node> Inventory::add_node(const NewNode& n) {
   if (!valid_node_name(n.name))
     return fail("node name '" + n.name + "' is not a hostname label (1-63 of a-z, 0-9, '-', not starting with '-')");
-  std::lock_guard lock(*mu_);
   std::int64_t id = 0;
   auto r = db_.transaction([&]() -> Result<void> {
     auto st = db_.prepare(
@@ -101,7 +163,8 @@ Result<Node> Inventory::add_node(const NewNode& n) {
     return ok();
   });
   if (!r) return fail(r.error());
-  auto node = find_by_id_locked(id);
+  refresh_boot_entry(id);
+  auto node = get(id);
   if (!node) return fail(node.error());
   return **node;
 }
@@ -111,10 +174,17 @@ Result<Node> Inventory::discover(const std::string& mac) {
   for (char c : mac)
     if (c != ':') name.push_back(c);
   NewNode n{name, mac, std::nullopt, std::nullopt};
-  auto added = add_node(n);
-  if (!added) return added;
-  (void)record_event(added->id, "discover", "log", "unknown machine " + mac + " PXE-booted; enrolled for inspection");
-  return added;
+  Node node;
+  auto r = db_.transaction([&]() -> Result<void> {
+    auto added = add_node(n);
+    if (!added) return fail(added.error());
+    node = *added;
+    auto ev = record_event(node.id, "discover", "log", "unknown machine " + mac + " PXE-booted; enrolled for inspection");
+    if (!ev) return fail(ev.error());
+    return ok();
+  });
+  if (!r) return fail(r.error());
+  return node;
 }
 
 Result<std::optional<Node>> Inventory::find_one(std::string_view where, std::string_view value) {
@@ -127,27 +197,19 @@ Result<std::optional<Node>> Inventory::find_one(std::string_view where, std::str
   return std::optional<Node>{node_from_row(*st)};
 }
 
-Result<std::optional<Node>> Inventory::find_by_id_locked(std::int64_t id) {
+Result<std::optional<Node>> Inventory::get(std::int64_t id) {
   return find_one("id = CAST(? AS INTEGER)", std::to_string(id));
 }
 
-Result<std::optional<Node>> Inventory::get(std::int64_t id) {
-  std::lock_guard lock(*mu_);
-  return find_by_id_locked(id);
-}
-
 Result<std::optional<Node>> Inventory::find_by_name(std::string_view name) {
-  std::lock_guard lock(*mu_);
   return find_one("name = ?", name);
 }
 
 Result<std::optional<Node>> Inventory::find_by_mac(std::string_view mac) {
-  std::lock_guard lock(*mu_);
   return find_one("mac = ?", mac);
 }
 
 Result<std::vector<Node>> Inventory::list() {
-  std::lock_guard lock(*mu_);
   auto st = db_.prepare(std::string("SELECT ") + kNodeColumns + " FROM nodes ORDER BY name");
   if (!st) return fail(st.error());
   std::vector<Node> out;
@@ -162,9 +224,8 @@ Result<std::vector<Node>> Inventory::list() {
 
 Result<Node> Inventory::transition(std::int64_t id, NodeState to, std::string_view phase, std::string_view message,
                                    const json& data) {
-  std::lock_guard lock(*mu_);
   auto r = db_.transaction([&]() -> Result<void> {
-    auto cur = find_by_id_locked(id);
+    auto cur = get(id);
     if (!cur) return fail(cur.error());
     if (!*cur) return fail(std::make_error_code(std::errc::no_such_file_or_directory), "no node with id " + std::to_string(id));
     NodeState from = (*cur)->state;
@@ -187,19 +248,18 @@ Result<Node> Inventory::transition(std::int64_t id, NodeState to, std::string_vi
     return ok();
   });
   if (!r) return fail(r.error());
-  auto node = find_by_id_locked(id);
+  refresh_boot_entry(id);
+  auto node = get(id);
   if (!node) return fail(node.error());
   return **node;
 }
 
 Result<std::int64_t> Inventory::record_event(std::int64_t id, std::string_view phase, std::string_view kind,
                                              std::string_view message, const json& data) {
-  std::lock_guard lock(*mu_);
   return insert_event(db_, id, phase, kind, message, data);
 }
 
 Result<std::vector<Event>> Inventory::events(std::int64_t node_id, std::int64_t after_id, int limit) {
-  std::lock_guard lock(*mu_);
   std::string sql =
       "SELECT e.id, e.node_id, COALESCE(n.name, ''), e.ts_ms, e.phase, e.kind, e.message, e.data "
       "FROM events e LEFT JOIN nodes n ON n.id = e.node_id WHERE e.id > ?";
@@ -230,18 +290,18 @@ Result<std::vector<Event>> Inventory::events(std::int64_t node_id, std::int64_t 
 
 // One text column of one node, stamped. `column` is always a literal from this file, never input.
 Result<void> Inventory::set_column(std::int64_t id, std::string_view column, std::string_view value) {
-  std::lock_guard lock(*mu_);
   auto st = db_.prepare("UPDATE nodes SET " + std::string(column) + " = ?, updated_ms = ? WHERE id = ?");
   if (!st) return fail(st.error());
   st->bind(1, value).bind(2, now_ms()).bind(3, id);
-  return st->run();
+  if (auto r = st->run(); !r) return r;
+  if (column == "goal" || column == "mac") refresh_boot_entry(id);
+  return ok();
 }
 
 Result<void> Inventory::set_facts(std::int64_t id, const std::string& facts_json) { return set_column(id, "facts", facts_json); }
 
 Result<void> Inventory::set_match(std::int64_t id, const std::string& role, const json& allocation,
                                   const json& variables) {
-  std::lock_guard lock(*mu_);
   auto st = db_.prepare("UPDATE nodes SET role = ?, allocation = ?, variables = ?, updated_ms = ? WHERE id = ?");
   if (!st) return fail(st.error());
   st->bind(1, std::string_view(role)).bind(2, std::string_view(allocation.dump()));
@@ -256,7 +316,6 @@ Result<void> Inventory::set_goal(std::int64_t id, std::string_view goal) { retur
 Result<void> Inventory::set_image(std::int64_t id, std::string_view image) { return set_column(id, "image", image); }
 
 Result<std::optional<std::string>> Inventory::bmc_password(std::int64_t id) {
-  std::lock_guard lock(*mu_);
   auto st = db_.prepare("SELECT bmc_password FROM nodes WHERE id = ?");
   if (!st) return fail(st.error());
   st->bind(1, id);
@@ -268,28 +327,32 @@ Result<std::optional<std::string>> Inventory::bmc_password(std::int64_t id) {
 
 Result<std::string> Inventory::issue_token(std::int64_t id) {
   std::string token = random_token();
-  std::lock_guard lock(*mu_);
+  if (auto r = set_token(id, token); !r) return fail(r.error());
+  return token;
+}
+
+Result<void> Inventory::set_token(std::int64_t id, std::string_view token) {
   auto st = db_.prepare("UPDATE nodes SET token_hash = ? WHERE id = ?");
   if (!st) return fail(st.error());
   st->bind(1, std::string_view(sha256_hex(token))).bind(2, id);
   if (auto r = st->run(); !r) return fail(r.error());
-  if (db_.changes() != 1) return fail("no node with id " + std::to_string(id));
-  return token;
+  if (db_.changes() != 1) return fail(std::make_error_code(std::errc::no_such_file_or_directory), "no node with id " + std::to_string(id));
+  return ok();
 }
 
 Result<std::optional<Node>> Inventory::node_for_token(std::string_view token) {
   if (token.empty()) return std::optional<Node>{};
-  std::lock_guard lock(*mu_);
   // Looked up by digest: the index compare is on a hash of the secret, never the secret itself.
   return find_one("token_hash = ?", sha256_hex(token));
 }
 
 Result<void> Inventory::remove(std::int64_t id) {
-  std::lock_guard lock(*mu_);
   auto st = db_.prepare("DELETE FROM nodes WHERE id = ?");
   if (!st) return fail(st.error());
   st->bind(1, id);
-  return st->run();
+  if (auto r = st->run(); !r) return r;
+  refresh_boot_entry(id);
+  return ok();
 }
 
 json to_json(const Node& n) {

@@ -1,12 +1,14 @@
 // The inventory: nodes, their lifecycle state, facts, role and allocation, per-node agent
 // tokens and the event timeline — all in SQLite, nothing important only in memory. Every state
 // change and its event are written in one transaction, so a crash never leaves one without
-// the other.
+// the other; callers put several changes in one with db().transaction(). What the boot plane
+// needs per MAC (BootEntry) is mirrored in memory, refreshed once each write's transaction has
+// ended, so answering a DHCP or iPXE request reads no database.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
-#include <mutex>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +53,14 @@ struct Event {
   nlohmann::json data = nlohmann::json::object();
 };
 
+// What the boot policy needs to answer a machine, by its MAC.
+struct BootEntry {
+  std::int64_t id = 0;
+  std::string name;
+  NodeState state = NodeState::enrolled;
+  std::string goal;
+};
+
 struct NewNode {
   std::string name;
   std::optional<std::string> mac;
@@ -65,9 +75,15 @@ bool valid_node_name(std::string_view name);
 class Inventory {
  public:
   static Result<Inventory> open(const std::filesystem::path& db_file);
+  // On a connection shared with the other stores (migrates the schema first).
+  static Result<Inventory> open(store::Db db);
 
   Inventory(Inventory&&) noexcept;
   Inventory& operator=(Inventory&&) noexcept;
+
+  store::Db& db() { return db_; }
+  // Memory only: what the last committed write left for this MAC.
+  std::optional<BootEntry> boot_entry(std::string_view mac) const;
 
   Result<Node> add_node(const NewNode& n);
   // An unknown machine that PXE-booted: enrolled as "auto-<mac without colons>".
@@ -97,18 +113,23 @@ class Inventory {
   // Issues a fresh per-node agent token (the previous one stops working). Only its SHA-256 is
   // stored: a leaked database does not leak working tokens.
   Result<std::string> issue_token(std::int64_t id);
+  // Stores a token made elsewhere (the boot policy makes it in memory, a worker stores it).
+  Result<void> set_token(std::int64_t id, std::string_view token);
   Result<std::optional<Node>> node_for_token(std::string_view token);
 
   Result<void> remove(std::int64_t id);
 
  private:
-  explicit Inventory(store::Db db) : db_(std::move(db)) {}
+  struct BootView;
+  explicit Inventory(store::Db db);
   Result<std::optional<Node>> find_one(std::string_view where, std::string_view value);
-  Result<std::optional<Node>> find_by_id_locked(std::int64_t id);
   Result<void> set_column(std::int64_t id, std::string_view column, std::string_view value);
+  Result<void> load_boot_view();
+  // After the write's transaction ends, re-reads the node's boot entry from what committed.
+  void refresh_boot_entry(std::int64_t id);
 
   store::Db db_;
-  std::unique_ptr<std::mutex> mu_ = std::make_unique<std::mutex>();
+  std::shared_ptr<BootView> boot_;
 };
 
 std::int64_t now_ms();

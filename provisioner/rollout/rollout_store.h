@@ -1,6 +1,6 @@
 // Rollouts and per-node upgrades in SQLite (schema migration 4): what the operator asked, where
-// each node's upgrade stands, and the events that belong to a rollout. Its own connection to
-// the server's database; every change and its event go in one transaction.
+// each node's upgrade stands, and the events that belong to a rollout. On the server's one
+// connection (store::Db is a shared handle); every change and its event go in one transaction.
 #pragma once
 
 #include <cstdint>
@@ -63,8 +63,9 @@ struct RolloutEvent {
 
 class RolloutStore {
  public:
-  // The schema is the inventory's (it migrates first); this is one more connection to it.
+  // The schema is the inventory's (it migrates first).
   static Result<RolloutStore> open(const std::filesystem::path& db_file);
+  explicit RolloutStore(store::Db db) : db_(std::move(db)) {}
 
   Result<void> transaction(const std::function<Result<void>()>& fn) { return db_.transaction(fn); }
 
@@ -89,7 +90,6 @@ class RolloutStore {
   Result<std::vector<RolloutEvent>> rollout_events(std::int64_t rollout_id);
 
  private:
-  explicit RolloutStore(store::Db db) : db_(std::move(db)) {}
   Result<std::vector<UpgradeRecord>> upgrades_where(std::string_view where, std::int64_t arg);
   store::Db db_;
 };

@@ -100,8 +100,8 @@ void mount_api(pxe::HttpRouter& router, Provisioner& p) {
     auto [name, action] = node_path(req.path);
     if (!action.empty()) return error_response(404, "no such resource");
     auto n = p.node(name);
-    if (auto* e = std::get_if<ApiError>(&n)) return error_response(e->status, e->message);
-    return show_node(p, std::get<Node>(n));
+    if (!n) return error_response(n.error());
+    return show_node(p, *n);
   };
   router.add("GET", "/api/v1/nodes/", node_get);
   router.add("POST", "/api/v1/nodes/", [&p](const HttpRequest& req) {
@@ -125,8 +125,7 @@ void mount_api(pxe::HttpRouter& router, Provisioner& p) {
     // The BMC call runs on the power workers; this stream answers when it completes.
     r.body = pxe::StreamBody([&p, name = name, what](pxe::HttpStreamWriter& w) -> asio::awaitable<void> {
       auto result = co_await p.power(name, what);
-      json out = std::holds_alternative<ApiError>(result) ? json{{"error", std::get<ApiError>(result).message}}
-                                                          : std::get<json>(result);
+      json out = result ? *result : json{{"error", result.error().message()}};
       co_await w.write(out.dump() + "\n");
     });
     return r;

@@ -12,6 +12,21 @@ HttpResponse json_response(int status, const json& j) {
 }
 HttpResponse error_response(int status, const std::string& msg) { return json_response(status, json{{"error", msg}}); }
 
+int http_status(const Error& e) {
+  if (e.code.category() != server_category()) return 500;
+  switch (static_cast<ServerError>(e.code.value())) {
+    case ServerError::bad_request: return 400;
+    case ServerError::unauthorized: return 401;
+    case ServerError::forbidden: return 403;
+    case ServerError::not_found: return 404;
+    case ServerError::conflict: return 409;
+    case ServerError::bmc_failed: return 502;
+  }
+  return 500;
+}
+
+HttpResponse error_response(const Error& e) { return error_response(http_status(e), e.message()); }
+
 std::string bearer(const HttpRequest& req) {
   std::string_view h = req.header("Authorization");
   if (h.size() > 7 && pxe::iequals(h.substr(0, 7), "Bearer ")) return std::string(h.substr(7));

@@ -9,18 +9,23 @@
 #include <nlohmann/json.hpp>
 
 #include "provisioner/server/provisioner.h"
+#include "provisioner/server/server_error.h"
 #include "pxe/http_router.h"
 
 namespace ingot::server {
 
 pxe::HttpResponse json_response(int status, const nlohmann::json& j);
 pxe::HttpResponse error_response(int status, const std::string& msg);
+// The one place a core error becomes an HTTP status (ServerError codes by meaning; anything
+// else — SQLite, the filesystem — is the server's own fault: 500).
+int http_status(const Error& e);
+pxe::HttpResponse error_response(const Error& e);
 
 template <typename T>
-pxe::HttpResponse from(const ApiResult<T>& r, int ok_status = 200) {
-  if (auto* e = std::get_if<ApiError>(&r)) return error_response(e->status, e->message);
-  if constexpr (std::is_same_v<T, inventory::Node>) return json_response(ok_status, inventory::to_json(std::get<T>(r)));
-  else return json_response(ok_status, std::get<T>(r));
+pxe::HttpResponse from(const Result<T>& r, int ok_status = 200) {
+  if (!r) return error_response(r.error());
+  if constexpr (std::is_same_v<T, inventory::Node>) return json_response(ok_status, inventory::to_json(*r));
+  else return json_response(ok_status, *r);
 }
 
 std::string bearer(const pxe::HttpRequest& req);

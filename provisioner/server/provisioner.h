@@ -1,11 +1,14 @@
 // The provisioning server's core, under the HTTP routes: the inventory, role selection, node
 // lifecycle decisions, power through the BMC, and what each agent is told. One object per
-// `ingot serve`; every decision is written to SQLite before it is answered.
+// `ingot serve`, one SQLite connection shared by its stores. Every decision is one transaction,
+// written before it is answered: when the write fails, the answer is the error (500 at the API
+// edge) and the node is as it was. Errors are Result with ServerError codes (server_error.h).
 #pragma once
 
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +22,7 @@
 #include "provisioner/boot/provisioner_policy.h"
 #include "provisioner/inventory/inventory.h"
 #include "provisioner/power/power_service.h"
+#include "provisioner/server/server_error.h"
 #include "provisioner/store/sqlite_assignment_store.h"
 
 namespace ingot::server {
@@ -33,7 +37,9 @@ struct ServerConfig {
   std::string ramdisk_cmdline = "console=ttyS0,115200";
   std::string deploy_cmdline = "ro console=ttyS0,115200";
   std::vector<std::string> ssh_keys;
-  // A power-on that never leads to a report within this time fails the node (seconds).
+  // A role slot reserved at match time and not committed by `deployed` within this time is
+  // released by the sweep (seconds, from the node's last match): a deploying node is failed,
+  // an inspected one keeps its state but loses the slot and its pool allocation.
   std::int64_t reservation_ttl_s = 3600;
   std::filesystem::path image_store;  // "" = <state_dir>/images
   // An upgrading node's agent silent this long counts as failed (0 = kDefaultUpgradeReportTimeoutS).
@@ -49,66 +55,71 @@ struct RoleDeploy {
   std::string disk;
 };
 
-// An operator-visible failure: an HTTP status and a message that says what to do.
-struct ApiError {
-  int status = 400;
-  std::string message;
-};
-template <typename T>
-using ApiResult = std::variant<T, ApiError>;
-
 class Provisioner {
  public:
   static Result<std::unique_ptr<Provisioner>> open(asio::io_context& io, ServerConfig cfg,
                                                    power::PowerDriverFactory power_factory);
   ~Provisioner();
 
-  pxe::BootPolicy& boot_policy() { return *policy_; }
+  boot::ProvisionerPolicy& boot_policy() { return *policy_; }
   inventory::Inventory& inventory() { return inv_; }
   const ServerConfig& config() const { return cfg_; }
   const std::vector<hwmatch::Role>& roles() const { return roles_; }
 
   // Operator side.
-  ApiResult<inventory::Node> enrol(const nlohmann::json& body);
-  ApiResult<inventory::Node> request_deploy(const std::string& name);
-  ApiResult<inventory::Node> retire(const std::string& name);
-  ApiResult<inventory::Node> node(const std::string& name);
+  Result<inventory::Node> enrol(const nlohmann::json& body);
+  Result<inventory::Node> request_deploy(const std::string& name);
+  Result<inventory::Node> retire(const std::string& name);
+  Result<inventory::Node> node(const std::string& name);
   // Runs a power action on the node's BMC off the network thread; the event log gets the result.
-  asio::awaitable<ApiResult<nlohmann::json>> power(std::string name, std::string action);
+  asio::awaitable<Result<nlohmann::json>> power(std::string name, std::string action);
 
-  // Agent side (the node is the token's).
-  ApiResult<nlohmann::json> agent_facts(const inventory::Node& node, const nlohmann::json& body);
-  ApiResult<nlohmann::json> agent_report(const inventory::Node& node, const nlohmann::json& body);
-  ApiResult<nlohmann::json> agent_config(const inventory::Node& node, const std::string& token);
-  ApiResult<nlohmann::json> agent_callback(const inventory::Node& node, const nlohmann::json& body);
+  // Agent side (the node is the token's): agent_requests.cpp.
+  Result<nlohmann::json> agent_facts(const inventory::Node& node, const nlohmann::json& body);
+  Result<nlohmann::json> agent_report(const inventory::Node& node, const nlohmann::json& body);
+  Result<nlohmann::json> agent_config(const inventory::Node& node, const std::string& token);
+  Result<nlohmann::json> agent_callback(const inventory::Node& node, const nlohmann::json& body);
 
   RoleDeploy role_deploy(const std::string& role) const;
   UpgradeCoordinator& upgrades() { return *upgrades_; }
-  // Starts the periodic sweep that fails silent upgrading agents and moves rollouts on (also
-  // right away: a restarted server picks up where it was). Not in open(): unit tests drive
-  // io_context::run() to completion and a perpetual timer would never let it return.
-  void start_upgrade_watch();
+  // Starts the periodic sweeps (also right away: a restarted server picks up where it was):
+  // silent upgrading agents fail and rollouts move on; reservations past their TTL are
+  // released. Not in open(): unit tests drive io_context::run() to completion and a perpetual
+  // timer would never let it return.
+  void start_sweeps();
+  // One pass of the reservation sweep at `now_s` (seconds): how many reservations it released.
+  Result<std::size_t> expire_reservations(std::int64_t now_s);
 
  private:
-  Provisioner(asio::io_context& io, ServerConfig cfg, inventory::Inventory inv, store::Db assignments_db,
+  Provisioner(asio::io_context& io, ServerConfig cfg, store::Db db, inventory::Inventory inv,
               power::PowerDriverFactory factory);
   Result<void> load_roles();
-  void fail_node(const inventory::Node& n, const std::string& phase, const std::string& why);
+  // The node fails in `phase` and gives back its role slot and allocation (joins the caller's
+  // transaction, else is one).
+  Result<void> fail_node(const inventory::Node& n, const std::string& phase, const std::string& why);
+  // fail_node for flows nobody waits on (power, reboot): a failure to record it is logged.
+  void fail_node_logged(const inventory::Node& n, const std::string& phase, const std::string& why);
   // Gives the node's pool allocation back (a failed deploy frees its slot, a retired node its
   // hostname) and clears it in the inventory too, so no two nodes ever show the same hostname.
-  void release_allocation(const inventory::Node& n);
+  Result<void> release_allocation(const inventory::Node& n);
+  // An event on the node's timeline from a flow nobody waits on; a failed write is logged.
+  void note(std::int64_t node_id, const std::string& phase, const std::string& kind, const std::string& message);
+  // The match, inside agent_facts' transaction: facts stored, role selected and reserved,
+  // allocation, plan. A refusal (no role matches) is written, then handed back in `refusal`.
+  Result<nlohmann::json> match(const inventory::Node& n, const std::string& facts_text, const hwmatch::Facts& facts,
+                               std::optional<Error>& refusal);
   // After "deployed": wait for the machine to power off, boot from disk, power on.
   asio::awaitable<void> boot_from_disk(std::int64_t node_id);
   asio::awaitable<Result<void>> pxe_power_on(std::int64_t node_id);
-  asio::awaitable<void> upgrade_watch();
+  asio::awaitable<void> sweep_loop();
   // "role@latest" / "" → the newest stored version, so a node records what it really runs.
   std::string pin_image(const std::string& role, const std::string& image) const;
   Result<power::BmcAddress> bmc_of(const inventory::Node& n);
 
   asio::io_context& io_;
   ServerConfig cfg_;
+  store::Db db_;  // the one connection: inventory, assignments and rollouts share it
   inventory::Inventory inv_;
-  store::Db assignments_db_;
   store::SqliteAssignmentStore assignments_;
   std::vector<hwmatch::Role> roles_;
   std::map<std::string, RoleDeploy> deploys_;

@@ -98,18 +98,18 @@ Result<void> UpgradeCoordinator::expire_single_locked(const rollout::UpgradeReco
   });
 }
 
-void UpgradeCoordinator::cancel_node(const Node& n, const std::string& why) {
+Result<void> UpgradeCoordinator::cancel_node(const Node& n, const std::string& why) {
   std::lock_guard lock(mu_);
   auto open = store_.open_upgrade(n.id);
-  if (!open || !*open) return;
-  const auto& u = **open;
-  auto r = store_.transaction([&]() -> Result<void> {
+  if (!open) return fail(open.error());
+  if (!*open) return ok();
+  const auto u = **open;
+  return store_.transaction([&]() -> Result<void> {
     if (auto e = store_.set_upgrade_status(u.id, "cancelled", why, false); !e) return e;
-    return store_.event(n.id, u.rollout_id, "cancelled", "upgrade to " + u.to_image + " cancelled: " + why);
+    if (auto e = store_.event(n.id, u.rollout_id, "cancelled", "upgrade to " + u.to_image + " cancelled: " + why); !e)
+      return e;
+    return u.rollout_id ? advance_locked(u.rollout_id) : ok();
   });
-  if (!r) INGOT_LOG(error, "rollout") << n.name << ": " << r.error().message();
-  if (u.rollout_id)
-    if (auto a = advance_locked(u.rollout_id); !a) INGOT_LOG(error, "rollout") << a.error().message();
 }
 
 void UpgradeCoordinator::sweep() {
@@ -128,10 +128,10 @@ void UpgradeCoordinator::sweep() {
       if (auto a = advance_locked(r.id); !a) INGOT_LOG(error, "rollout") << "rollout " << r.id << ": " << a.error().message();
 }
 
-ApiResult<std::optional<json>> UpgradeCoordinator::agent_poll(const Node& n) {
+Result<std::optional<json>> UpgradeCoordinator::agent_poll(const Node& n) {
   std::lock_guard lock(mu_);
   auto u = store_.active_upgrade(n.id);
-  if (!u) return ApiError{500, u.error().message()};
+  if (!u) return fail(u.error());
   if (!*u) return std::optional<json>{};
   const auto& up = **u;
   return std::optional<json>{json{{"target", up.to_image},
@@ -139,19 +139,19 @@ ApiResult<std::optional<json>> UpgradeCoordinator::agent_poll(const Node& n) {
                                   {"drift", up.drift}}};
 }
 
-ApiResult<json> UpgradeCoordinator::agent_report(const Node& n, const json& body) {
-  if (!body.is_object()) return ApiError{400, "expected {status, from, to, rollout, message, data}"};
+Result<json> UpgradeCoordinator::agent_report(const Node& n, const json& body) {
+  if (!body.is_object()) return refuse(ServerError::bad_request, "expected {status, from, to, rollout, message, data}");
   auto str = [&](const char* k) -> std::optional<std::string> {
     if (!body.contains(k) || body[k].is_null()) return std::string();
     if (!body[k].is_string()) return std::nullopt;
     return body[k].get<std::string>();
   };
   auto status = str("status"), to = str("to"), from = str("from"), message = str("message");
-  if (!status || !to || !from || !message) return ApiError{400, "status, from, to and message must be strings"};
-  if (!known_status(*status)) return ApiError{400, "status '" + *status + "' is not one of started, drift, staged, switching, switched, rebooting, done, failed, rolled_back"};
-  if (to->empty()) return ApiError{400, "to is required"};
+  if (!status || !to || !from || !message) return refuse(ServerError::bad_request, "status, from, to and message must be strings");
+  if (!known_status(*status)) return refuse(ServerError::bad_request, "status '" + *status + "' is not one of started, drift, staged, switching, switched, rebooting, done, failed, rolled_back");
+  if (to->empty()) return refuse(ServerError::bad_request, "to is required");
   if (body.contains("rollout") && !body["rollout"].is_null() && !body["rollout"].is_number_integer())
-    return ApiError{400, "rollout must be an integer or null"};
+    return refuse(ServerError::bad_request, "rollout must be an integer or null");
   std::int64_t rollout_id = body.contains("rollout") && body["rollout"].is_number_integer() ? body["rollout"].get<std::int64_t>() : 0;
   json data = body.contains("data") && body["data"].is_object() ? body["data"] : json::object();
   if (data.dump().size() > kMaxReportDataBytes) {
@@ -165,13 +165,13 @@ ApiResult<json> UpgradeCoordinator::agent_report(const Node& n, const json& body
 
   std::lock_guard lock(mu_);
   auto active = store_.active_upgrade(n.id);
-  if (!active) return ApiError{500, active.error().message()};
-  if (!*active) return ApiError{409, "node " + n.name + " has no upgrade assigned"};
+  if (!active) return fail(active.error());
+  if (!*active) return refuse(ServerError::conflict, "node " + n.name + " has no upgrade assigned");
   const auto& u = **active;
-  if (u.to_image != *to) return ApiError{409, "node " + n.name + " is assigned " + u.to_image + ", not " + *to};
+  if (u.to_image != *to) return refuse(ServerError::conflict, "node " + n.name + " is assigned " + u.to_image + ", not " + *to);
   if (u.rollout_id != rollout_id)
-    return ApiError{409, "node " + n.name + "'s upgrade is " + (u.rollout_id ? "in rollout " + std::to_string(u.rollout_id) : std::string("not in a rollout")) +
-                             ", not " + (rollout_id ? "rollout " + std::to_string(rollout_id) : std::string("without one"))};
+    return refuse(ServerError::conflict, "node " + n.name + "'s upgrade is " + (u.rollout_id ? "in rollout " + std::to_string(u.rollout_id) : std::string("not in a rollout")) +
+                             ", not " + (rollout_id ? "rollout " + std::to_string(rollout_id) : std::string("without one")));
   data["status"] = *status;
   data["from"] = *from;
   data["to"] = *to;
@@ -182,18 +182,18 @@ ApiResult<json> UpgradeCoordinator::agent_report(const Node& n, const json& body
       if (auto e = store_.set_node_image(n.id, *to); !e) return e;
     return store_.event(n.id, u.rollout_id, *status, text, data);
   });
-  if (!written) return ApiError{500, written.error().message()};
+  if (!written) return fail(written.error());
   if (u.rollout_id)
-    if (auto a = advance_locked(u.rollout_id); !a) return ApiError{500, a.error().message()};
+    if (auto a = advance_locked(u.rollout_id); !a) return fail(a.error());
   return json::object();
 }
 
-ApiResult<json> UpgradeCoordinator::show_locked(std::int64_t id) {
+Result<json> UpgradeCoordinator::show_locked(std::int64_t id) {
   auto rec = store_.rollout(id);
-  if (!rec) return ApiError{500, rec.error().message()};
-  if (!*rec) return ApiError{404, "no rollout " + std::to_string(id)};
+  if (!rec) return fail(rec.error());
+  if (!*rec) return refuse(ServerError::not_found, "no rollout " + std::to_string(id));
   auto ups = store_.upgrades_of(id);
-  if (!ups) return ApiError{500, ups.error().message()};
+  if (!ups) return fail(ups.error());
   json j = rollout::to_json(**rec);
   j["nodes"] = json::array();
   for (std::size_t i = 0; i < ups->size(); ++i) {
@@ -208,15 +208,15 @@ ApiResult<json> UpgradeCoordinator::show_locked(std::int64_t id) {
   return j;
 }
 
-ApiResult<json> UpgradeCoordinator::show_rollout(std::int64_t id) {
+Result<json> UpgradeCoordinator::show_rollout(std::int64_t id) {
   std::lock_guard lock(mu_);
   return show_locked(id);
 }
 
-ApiResult<json> UpgradeCoordinator::list_rollouts() {
+Result<json> UpgradeCoordinator::list_rollouts() {
   std::lock_guard lock(mu_);
   auto all = store_.rollouts();
-  if (!all) return ApiError{500, all.error().message()};
+  if (!all) return fail(all.error());
   json out = json::array();
   for (auto& r : *all) {
     json j = rollout::to_json(r);
@@ -226,22 +226,22 @@ ApiResult<json> UpgradeCoordinator::list_rollouts() {
   return out;
 }
 
-ApiResult<json> UpgradeCoordinator::rollout_action(std::int64_t id, const std::string& action) {
+Result<json> UpgradeCoordinator::rollout_action(std::int64_t id, const std::string& action) {
   if (action != "pause" && action != "resume" && action != "abort")
-    return ApiError{404, "unknown action '" + action + "' (pause, resume, abort)"};
+    return refuse(ServerError::not_found, "unknown action '" + action + "' (pause, resume, abort)");
   std::lock_guard lock(mu_);
   auto rec = store_.rollout(id);
-  if (!rec) return ApiError{500, rec.error().message()};
-  if (!*rec) return ApiError{404, "no rollout " + std::to_string(id)};
+  if (!rec) return fail(rec.error());
+  if (!*rec) return refuse(ServerError::not_found, "no rollout " + std::to_string(id));
   auto next = rollout::apply_action((*rec)->state, action);
-  if (!next) return ApiError{409, "rollout " + std::to_string(id) + ": " + next.error().message()};
+  if (!next) return refuse(ServerError::conflict, "rollout " + std::to_string(id) + ": " + next.error().message());
   std::string what = std::string(rollout::to_string(*next)) + " by the operator";
   auto written = store_.transaction([&]() -> Result<void> {
     if (auto e = store_.set_rollout_state(id, *next, what); !e) return e;
     return store_.event(0, id, std::string(rollout::to_string(*next)), "rollout " + what);
   });
-  if (!written) return ApiError{500, written.error().message()};
-  if (auto a = advance_locked(id); !a) return ApiError{500, a.error().message()};
+  if (!written) return fail(written.error());
+  if (auto a = advance_locked(id); !a) return fail(a.error());
   return show_locked(id);
 }
 

@@ -1,7 +1,8 @@
 // The server side of image-based upgrades (issue 8, provisioner/UPGRADES.md): creates rollouts and
 // single-node upgrades, tells each agent its target (GET /api/v1/agent/upgrade), records its
 // reports and moves rollouts on through the pure rollout machine. Everything is in SQLite
-// before it is answered, so a restarted server carries on where it was.
+// before it is answered, so a restarted server carries on where it was. It shares the
+// inventory's connection (one transaction can cancel an upgrade and move its node).
 #pragma once
 
 #include <cstdint>
@@ -40,19 +41,19 @@ class UpgradeCoordinator {
                      std::int64_t report_timeout_ms, ImageNameFn image_name_of);
 
   // Operator side.
-  ApiResult<nlohmann::json> create_rollout(const nlohmann::json& body);
-  ApiResult<nlohmann::json> list_rollouts();
-  ApiResult<nlohmann::json> show_rollout(std::int64_t id);
-  ApiResult<nlohmann::json> rollout_action(std::int64_t id, const std::string& action);
-  ApiResult<nlohmann::json> upgrade_node(const std::string& name, const nlohmann::json& body);
+  Result<nlohmann::json> create_rollout(const nlohmann::json& body);
+  Result<nlohmann::json> list_rollouts();
+  Result<nlohmann::json> show_rollout(std::int64_t id);
+  Result<nlohmann::json> rollout_action(std::int64_t id, const std::string& action);
+  Result<nlohmann::json> upgrade_node(const std::string& name, const nlohmann::json& body);
 
   // Agent side. nullopt: nothing to do (HTTP 204).
-  ApiResult<std::optional<nlohmann::json>> agent_poll(const inventory::Node& n);
-  ApiResult<nlohmann::json> agent_report(const inventory::Node& n, const nlohmann::json& body);
+  Result<std::optional<nlohmann::json>> agent_poll(const inventory::Node& n);
+  Result<nlohmann::json> agent_report(const inventory::Node& n, const nlohmann::json& body);
 
   // The node leaves its image (redeploy, retire): its open upgrade, if any, is cancelled, and
-  // its rollout moves on without it.
-  void cancel_node(const inventory::Node& n, const std::string& why);
+  // its rollout moves on without it. Joins the caller's transaction when there is one.
+  Result<void> cancel_node(const inventory::Node& n, const std::string& why);
 
   // Fails silent agents and moves every live rollout on; run on a timer and after restarts.
   void sweep();
@@ -60,12 +61,12 @@ class UpgradeCoordinator {
 
  private:
   struct Target;
-  ApiResult<Target> resolve_target(const std::string& role, const std::string& to, const std::string& from);
+  Result<Target> resolve_target(const std::string& role, const std::string& to, const std::string& from);
   std::optional<std::string> ineligible(const inventory::Node& n, const Target& t);
   nlohmann::json dry_run_of(const inventory::Node& n, const std::string& to_image);
   Result<void> advance_locked(std::int64_t rollout_id);
   Result<void> expire_single_locked(const rollout::UpgradeRecord& u, std::int64_t now);
-  ApiResult<nlohmann::json> show_locked(std::int64_t id);
+  Result<nlohmann::json> show_locked(std::int64_t id);
 
   inventory::Inventory& inv_;
   rollout::RolloutStore store_;

@@ -18,28 +18,28 @@ std::string image_role(const std::string& image) {
 }
 
 // An optional field of an untrusted body, checked for type; the error names the field.
-std::optional<ApiError> get_int(const json& b, const char* key, int lo, int hi, int& out) {
-  if (!b.contains(key) || b[key].is_null()) return std::nullopt;
+Result<void> get_int(const json& b, const char* key, int lo, int hi, int& out) {
+  if (!b.contains(key) || b[key].is_null()) return ok();
   if (!b[key].is_number_integer() || b[key].get<std::int64_t>() < lo || b[key].get<std::int64_t>() > hi)
-    return ApiError{400, std::string(key) + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi)};
+    return refuse(ServerError::bad_request, std::string(key) + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
   out = b[key].get<int>();
-  return std::nullopt;
+  return ok();
 }
-std::optional<ApiError> get_text(const json& b, const char* key, std::string& out) {
-  if (!b.contains(key) || b[key].is_null()) return std::nullopt;
-  if (!b[key].is_string()) return ApiError{400, std::string(key) + " must be a string"};
+Result<void> get_text(const json& b, const char* key, std::string& out) {
+  if (!b.contains(key) || b[key].is_null()) return ok();
+  if (!b[key].is_string()) return refuse(ServerError::bad_request, std::string(key) + " must be a string");
   out = b[key].get<std::string>();
-  return std::nullopt;
+  return ok();
 }
-std::optional<ApiError> get_bool(const json& b, const char* key, bool& out) {
-  if (!b.contains(key) || b[key].is_null()) return std::nullopt;
-  if (!b[key].is_boolean()) return ApiError{400, std::string(key) + " must be true or false"};
+Result<void> get_bool(const json& b, const char* key, bool& out) {
+  if (!b.contains(key) || b[key].is_null()) return ok();
+  if (!b[key].is_boolean()) return refuse(ServerError::bad_request, std::string(key) + " must be true or false");
   out = b[key].get<bool>();
-  return std::nullopt;
+  return ok();
 }
-std::optional<ApiError> check_drift(const std::string& d) {
-  if (d == "stop" || d == "overwrite") return std::nullopt;
-  return ApiError{400, "drift must be \"stop\" or \"overwrite\", not '" + d + "'"};
+Result<void> check_drift(const std::string& d) {
+  if (d == "stop" || d == "overwrite") return ok();
+  return refuse(ServerError::bad_request, "drift must be \"stop\" or \"overwrite\", not '" + d + "'");
 }
 
 }  // namespace
@@ -51,32 +51,32 @@ struct UpgradeCoordinator::Target {
 };
 
 // `to` / `from` are versions ("2") or full refs ("tiny@2") of the role's image.
-ApiResult<UpgradeCoordinator::Target> UpgradeCoordinator::resolve_target(const std::string& role, const std::string& to,
+Result<UpgradeCoordinator::Target> UpgradeCoordinator::resolve_target(const std::string& role, const std::string& to,
                                                                          const std::string& from) {
   Target t;
   t.image_name = image_name_of_(role).value_or(role);
-  auto full = [&](const std::string& v, const char* what) -> ApiResult<std::string> {
+  auto full = [&](const std::string& v, const char* what) -> Result<std::string> {
     std::string ref_text = v.find('@') == std::string::npos ? t.image_name + "@" + v : v;
     auto ref = image::parse_image_ref(ref_text);
-    if (!ref) return ApiError{400, std::string(what) + ": " + ref.error().message()};
+    if (!ref) return refuse(ServerError::bad_request, std::string(what) + ": " + ref.error().message());
     if (ref->role != t.image_name)
-      return ApiError{400, std::string(what) + ": " + ref_text + " is not an image of " + t.image_name};
+      return refuse(ServerError::bad_request, std::string(what) + ": " + ref_text + " is not an image of " + t.image_name);
     return ref->str();
   };
-  if (to.empty()) return ApiError{400, "to: the target version is required"};
+  if (to.empty()) return refuse(ServerError::bad_request, "to: the target version is required");
   auto to_ref = full(to, "to");
-  if (auto* e = std::get_if<ApiError>(&to_ref)) return *e;
-  t.to = std::get<std::string>(to_ref);
+  if (!to_ref) return fail(to_ref.error());
+  t.to = *to_ref;
   if (!from.empty()) {
     auto from_ref = full(from, "from");
-    if (auto* e = std::get_if<ApiError>(&from_ref)) return *e;
-    t.from = std::get<std::string>(from_ref);
-    if (t.from == t.to) return ApiError{400, "from and to are the same image (" + t.to + "): nothing to upgrade"};
+    if (!from_ref) return fail(from_ref.error());
+    t.from = *from_ref;
+    if (t.from == t.to) return refuse(ServerError::bad_request, "from and to are the same image (" + t.to + "): nothing to upgrade");
   }
   auto store = image::ObjectStore::open(image_store_);
-  if (!store) return ApiError{500, "image store: " + store.error().message()};
+  if (!store) return fail("image store: " + store.error().message());
   if (!store->has_image(*image::parse_image_ref(t.to)))
-    return ApiError{404, "no image " + t.to + " in the store (see `ingot image list`)"};
+    return refuse(ServerError::not_found, "no image " + t.to + " in the store (see `ingot image list`)");
   return t;
 }
 
@@ -116,8 +116,8 @@ json UpgradeCoordinator::dry_run_of(const Node& n, const std::string& to_image) 
   return out;
 }
 
-ApiResult<json> UpgradeCoordinator::create_rollout(const json& body) {
-  if (!body.is_object()) return ApiError{400, "expected {role, to, from?, canary?, batch?, max_failures?, drift?, dry_run?}"};
+Result<json> UpgradeCoordinator::create_rollout(const json& body) {
+  if (!body.is_object()) return refuse(ServerError::bad_request, "expected {role, to, from?, canary?, batch?, max_failures?, drift?, dry_run?}");
   std::string role, to, from, drift = "stop";
   rollout::RolloutSettings s;
   bool dry = false;
@@ -125,11 +125,11 @@ ApiResult<json> UpgradeCoordinator::create_rollout(const json& body) {
                  get_text(body, "drift", drift), get_int(body, "canary", 0, kMaxRolloutBatch, s.canary),
                  get_int(body, "batch", 1, kMaxRolloutBatch, s.batch),
                  get_int(body, "max_failures", 0, kMaxRolloutBatch, s.max_failures), get_bool(body, "dry_run", dry)})
-    if (e) return *e;
-  if (role.empty()) return ApiError{400, "role is required"};
-  if (auto e = check_drift(drift)) return *e;
+    if (!e) return fail(e.error());
+  if (role.empty()) return refuse(ServerError::bad_request, "role is required");
+  if (auto e = check_drift(drift); !e) return fail(e.error());
   auto nodes = inv_.list();
-  if (!nodes) return ApiError{500, nodes.error().message()};
+  if (!nodes) return fail(nodes.error());
   std::string image_name = image_name_of_(role).value_or(role);
   std::vector<Node> members;
   for (auto& n : *nodes)
@@ -138,13 +138,13 @@ ApiResult<json> UpgradeCoordinator::create_rollout(const json& body) {
   if (!image_name_of_(role) && members.empty()) {
     auto store = image::ObjectStore::open(image_store_);
     auto prev = store ? store->previous_version(role, "") : Result<std::optional<image::ImageRef>>(fail("no store"));
-    if (!prev || !*prev) return ApiError{404, "unknown role '" + role + "' (see `ingot role list`)"};
+    if (!prev || !*prev) return refuse(ServerError::not_found, "unknown role '" + role + "' (see `ingot role list`)");
   }
-  if (members.empty()) return ApiError{409, "role " + role + " has no nodes"};
+  if (members.empty()) return refuse(ServerError::conflict, "role " + role + " has no nodes");
   std::lock_guard lock(mu_);
   auto target = resolve_target(role, to, from);
-  if (auto* e = std::get_if<ApiError>(&target)) return *e;
-  const Target& t = std::get<Target>(target);
+  if (!target) return fail(target.error());
+  const Target& t = *target;
   std::vector<Node> eligible;
   json skipped = json::array();
   for (auto& n : members) {
@@ -154,7 +154,7 @@ ApiResult<json> UpgradeCoordinator::create_rollout(const json& body) {
   if (eligible.empty()) {
     std::string why = "no node of role " + role + " can go to " + t.to + ":";
     for (auto& s_ : skipped) why += " " + s_["node"].get<std::string>() + " (" + s_["reason"].get<std::string>() + ")";
-    return ApiError{409, why};
+    return refuse(ServerError::conflict, why);
   }
   if (dry) {
     json plans = json::array();
@@ -192,31 +192,31 @@ ApiResult<json> UpgradeCoordinator::create_rollout(const json& body) {
     }
     return ok();
   });
-  if (!written) return ApiError{500, written.error().message()};
-  if (auto a = advance_locked(id); !a) return ApiError{500, a.error().message()};
+  if (!written) return fail(written.error());
+  if (auto a = advance_locked(id); !a) return fail(a.error());
   auto shown = show_locked(id);
-  if (auto* j = std::get_if<json>(&shown)) (*j)["skipped"] = skipped;
+  if (shown) (*shown)["skipped"] = skipped;
   return shown;
 }
 
-ApiResult<json> UpgradeCoordinator::upgrade_node(const std::string& name, const json& body) {
-  if (!body.is_object()) return ApiError{400, "expected {to, dry_run?, drift?}"};
+Result<json> UpgradeCoordinator::upgrade_node(const std::string& name, const json& body) {
+  if (!body.is_object()) return refuse(ServerError::bad_request, "expected {to, dry_run?, drift?}");
   std::string to, drift = "stop";
   bool dry = false;
   for (auto e : {get_text(body, "to", to), get_text(body, "drift", drift), get_bool(body, "dry_run", dry)})
-    if (e) return *e;
-  if (auto e = check_drift(drift)) return *e;
+    if (!e) return fail(e.error());
+  if (auto e = check_drift(drift); !e) return fail(e.error());
   auto found = inv_.find_by_name(name);
-  if (!found) return ApiError{500, found.error().message()};
-  if (!*found) return ApiError{404, "no node named '" + name + "'"};
+  if (!found) return fail(found.error());
+  if (!*found) return refuse(ServerError::not_found, "no node named '" + name + "'");
   const Node& n = **found;
-  if (n.image.empty()) return ApiError{409, "node " + name + ": its image is unknown (deployed before images were recorded): redeploy it"};
+  if (n.image.empty()) return refuse(ServerError::conflict, "node " + name + ": its image is unknown (deployed before images were recorded): redeploy it");
   std::lock_guard lock(mu_);
   auto target = resolve_target(image_role(n.image), to, "");
-  if (auto* e = std::get_if<ApiError>(&target)) return *e;
-  const Target& t = std::get<Target>(target);
-  if (t.to == n.image) return ApiError{400, "node " + name + " already runs " + t.to};
-  if (auto why = ineligible(n, t)) return ApiError{409, "node " + name + ": " + *why};
+  if (!target) return fail(target.error());
+  const Target& t = *target;
+  if (t.to == n.image) return refuse(ServerError::bad_request, "node " + name + " already runs " + t.to);
+  if (auto why = ineligible(n, t)) return refuse(ServerError::conflict, "node " + name + ": " + *why);
   if (dry) return json{{"dry_run", true}, {"nodes", json::array({dry_run_of(n, t.to)})}};
   rollout::UpgradeRecord u;
   u.node_id = n.id;
@@ -229,7 +229,7 @@ ApiResult<json> UpgradeCoordinator::upgrade_node(const std::string& name, const 
     return store_.event(n.id, 0, "assigned", "upgrade " + n.image + " -> " + t.to + " asked by the operator (drift " + drift + ")",
                         json{{"from", n.image}, {"to", t.to}, {"drift", drift}});
   });
-  if (!written) return ApiError{500, written.error().message()};
+  if (!written) return fail(written.error());
   return json{{"node", name}, {"from", n.image}, {"to", t.to}, {"drift", drift}, {"status", "assigned"}};
 }
 

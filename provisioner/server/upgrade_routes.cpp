@@ -56,8 +56,8 @@ void mount_upgrade_api(pxe::HttpRouter& router, Provisioner& p) {
     auto who = require_agent(req, p);
     if (auto* deny = std::get_if<HttpResponse>(&who)) return std::move(*deny);
     auto r = p.upgrades().agent_poll(std::get<inventory::Node>(who));
-    if (auto* e = std::get_if<ApiError>(&r)) return error_response(e->status, e->message);
-    auto& target = std::get<std::optional<json>>(r);
+    if (!r) return error_response(r.error());
+    auto& target = *r;
     if (!target) return HttpResponse::text(204, "");
     return json_response(200, *target);
   });

@@ -38,7 +38,7 @@ constexpr const char* kColumns = "node, role, bindings, allocation, state, since
 }  // namespace
 
 Result<std::optional<Assignment>> SqliteAssignmentStore::find(const std::string& node) {
-  std::lock_guard lock(mu_);
+  auto held = db_.lock();
   auto st = db_.prepare(std::string("SELECT ") + kColumns + " FROM assignments WHERE node = ?");
   if (!st) return fail(st.error());
   st->bind(1, std::string_view(node));
@@ -49,7 +49,7 @@ Result<std::optional<Assignment>> SqliteAssignmentStore::find(const std::string&
 }
 
 Result<bool> SqliteAssignmentStore::reserve(const Assignment& a, std::optional<std::size_t> limit) {
-  std::lock_guard lock(mu_);
+  auto held = db_.lock();
   bool stored = false;
   auto r = db_.transaction([&]() -> Result<void> {
     if (limit) {
@@ -77,7 +77,7 @@ Result<bool> SqliteAssignmentStore::reserve(const Assignment& a, std::optional<s
 }
 
 Result<void> SqliteAssignmentStore::commit(const std::string& node) {
-  std::lock_guard lock(mu_);
+  auto held = db_.lock();
   auto st = db_.prepare("UPDATE assignments SET state = 'committed' WHERE node = ?");
   if (!st) return fail(st.error());
   st->bind(1, std::string_view(node));
@@ -85,7 +85,7 @@ Result<void> SqliteAssignmentStore::commit(const std::string& node) {
 }
 
 Result<void> SqliteAssignmentStore::release(const std::string& node) {
-  std::lock_guard lock(mu_);
+  auto held = db_.lock();
   auto st = db_.prepare("DELETE FROM assignments WHERE node = ?");
   if (!st) return fail(st.error());
   st->bind(1, std::string_view(node));
@@ -93,7 +93,7 @@ Result<void> SqliteAssignmentStore::release(const std::string& node) {
 }
 
 Result<std::vector<Assignment>> SqliteAssignmentStore::list() {
-  std::lock_guard lock(mu_);
+  auto held = db_.lock();
   auto st = db_.prepare(std::string("SELECT ") + kColumns + " FROM assignments ORDER BY node");
   if (!st) return fail(st.error());
   std::vector<Assignment> out;

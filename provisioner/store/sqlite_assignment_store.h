@@ -1,9 +1,8 @@
 // Role assignments in SQLite (hwmatch::AssignmentStore): which node holds which role, with
 // its bindings and allocation, reserved or committed. reserve() counts and inserts inside one
-// IMMEDIATE transaction, so two nodes racing for a role's last slot cannot both get it.
+// transaction (a savepoint inside the caller's), so two nodes racing for a role's last slot
+// cannot both get it. Shares the inventory's connection: a match is one transaction.
 #pragma once
-
-#include <mutex>
 
 #include "hwmatch/selection_store.h"
 #include "provisioner/store/sqlite_db.h"
@@ -12,7 +11,7 @@ namespace ingot::store {
 
 class SqliteAssignmentStore final : public hwmatch::AssignmentStore {
  public:
-  explicit SqliteAssignmentStore(Db& db) : db_(db) {}
+  explicit SqliteAssignmentStore(Db db) : db_(std::move(db)) {}
 
   Result<std::optional<hwmatch::Assignment>> find(const std::string& node) override;
   Result<bool> reserve(const hwmatch::Assignment& a, std::optional<std::size_t> limit) override;
@@ -21,8 +20,7 @@ class SqliteAssignmentStore final : public hwmatch::AssignmentStore {
   Result<std::vector<hwmatch::Assignment>> list() override;
 
  private:
-  Db& db_;
-  std::mutex mu_;
+  Db db_;
 };
 
 }  // namespace ingot::store

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <vector>
+
 namespace ingot::store {
 namespace {
 
@@ -28,6 +30,20 @@ const std::error_category& sqlite_category() {
   return c;
 }
 
+bool is_constraint_violation(const Error& e) {
+  return e.code.category() == sqlite_category() && (e.code.value() & 0xff) == SQLITE_CONSTRAINT;
+}
+
+struct Db::Conn {
+  sqlite3* db = nullptr;
+  std::recursive_mutex mu;
+  int depth = 0;                                // open transactions, outermost first
+  std::vector<std::function<void()>> after;     // to run when depth is back to 0
+  ~Conn() {
+    if (db) sqlite3_close_v2(db);
+  }
+};
+
 Result<Db> Db::open(const std::filesystem::path& file) {
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -37,7 +53,9 @@ Result<Db> Db::open(const std::filesystem::path& file) {
     if (raw) sqlite3_close(raw);
     return fail(std::error_code(rc, sqlite_category()), ctx);
   }
-  Db db(raw);
+  auto conn = std::make_shared<Conn>();
+  conn->db = raw;
+  Db db(std::move(conn));
   sqlite3_busy_timeout(raw, kBusyTimeoutMs);
   // WAL: readers never block the writer; synchronous=NORMAL in WAL is durable across a process
   // kill (the case we test), and loses at most the last commit on power loss.
@@ -47,23 +65,13 @@ Result<Db> Db::open(const std::filesystem::path& file) {
   return db;
 }
 
-Db::Db(Db&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
-Db& Db::operator=(Db&& o) noexcept {
-  if (this != &o) {
-    if (db_) sqlite3_close_v2(db_);
-    db_ = o.db_;
-    o.db_ = nullptr;
-  }
-  return *this;
-}
-Db::~Db() {
-  if (db_) sqlite3_close_v2(db_);
-}
+std::unique_lock<std::recursive_mutex> Db::lock() const { return std::unique_lock(c_->mu); }
 
 Result<void> Db::exec(std::string_view sql) {
+  auto held = lock();
   std::string s(sql);
   char* err = nullptr;
-  int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+  int rc = sqlite3_exec(c_->db, s.c_str(), nullptr, nullptr, &err);
   if (rc != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
@@ -73,30 +81,59 @@ Result<void> Db::exec(std::string_view sql) {
 }
 
 Result<Statement> Db::prepare(std::string_view sql) {
+  auto held = lock();
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
-  if (rc != SQLITE_OK) return sql_fail(db_, rc, "prepare");
-  return Statement(stmt, db_);
+  int rc = sqlite3_prepare_v2(c_->db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) return sql_fail(c_->db, rc, "prepare");
+  return Statement(stmt, c_->db, std::move(held));
 }
 
 Result<void> Db::transaction(const std::function<Result<void>()>& fn) {
-  if (auto r = exec("BEGIN IMMEDIATE"); !r) return r;
+  auto held = lock();
+  bool outer = c_->depth == 0;
+  std::string sp = "ingot_sp" + std::to_string(c_->depth);
+  if (auto r = exec(outer ? std::string("BEGIN IMMEDIATE") : "SAVEPOINT " + sp); !r) return r;
+  ++c_->depth;
   Result<void> r = fn();
-  if (!r) {
-    (void)exec("ROLLBACK");
-    return r;
+  // SQLite rolls a whole transaction back by itself on some errors (SQLITE_FULL, IOERR, BUSY
+  // in a commit); a caller that went on after such an error must not believe it committed.
+  if (r && sqlite3_get_autocommit(c_->db))
+    r = fail(std::error_code(SQLITE_ABORT, sqlite_category()), "the database rolled the transaction back");
+  if (r) {
+    if (auto c = exec(outer ? std::string("COMMIT") : "RELEASE " + sp); !c) r = c;
   }
-  if (auto c = exec("COMMIT"); !c) {
-    (void)exec("ROLLBACK");
-    return c;
+  if (!r && !sqlite3_get_autocommit(c_->db)) {
+    if (auto rb = exec(outer ? std::string("ROLLBACK") : "ROLLBACK TO " + sp + "; RELEASE " + sp); !rb)
+      r = fail(r.error().code, r.error().message() + " (and the rollback failed: " + rb.error().message() + ")");
   }
-  return ok();
+  --c_->depth;
+  if (outer) {
+    auto after = std::move(c_->after);
+    c_->after.clear();
+    for (auto& f : after) f();
+  }
+  return r;
 }
 
-std::int64_t Db::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
-int Db::changes() const { return sqlite3_changes(db_); }
+bool Db::in_transaction() const {
+  auto held = lock();
+  return c_->depth > 0;
+}
 
-Statement::Statement(Statement&& o) noexcept : stmt_(o.stmt_), db_(o.db_), bind_error_(o.bind_error_) {
+void Db::after_transaction(std::function<void()> fn) {
+  auto held = lock();
+  if (c_->depth > 0) {
+    c_->after.push_back(std::move(fn));
+    return;
+  }
+  fn();
+}
+
+std::int64_t Db::last_insert_id() const { return sqlite3_last_insert_rowid(c_->db); }
+int Db::changes() const { return sqlite3_changes(c_->db); }
+
+Statement::Statement(Statement&& o) noexcept
+    : stmt_(o.stmt_), db_(o.db_), bind_error_(o.bind_error_), lock_(std::move(o.lock_)) {
   o.stmt_ = nullptr;
 }
 Statement& Statement::operator=(Statement&& o) noexcept {
@@ -105,6 +142,7 @@ Statement& Statement::operator=(Statement&& o) noexcept {
     stmt_ = o.stmt_;
     db_ = o.db_;
     bind_error_ = o.bind_error_;
+    lock_ = std::move(o.lock_);
     o.stmt_ = nullptr;
   }
   return *this;

@@ -1,11 +1,14 @@
 // The one wrapper over SQLite: RAII owners for the connection and statements, C return codes
-// turned into Result, and the sqlite3 header kept out of every other header.
+// turned into Result, and the sqlite3 header kept out of every other header. A Db is a handle:
+// copies share one connection, so the inventory, role assignments and rollouts write through
+// the same connection and one decision can be one transaction across them.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,22 +28,29 @@ class Db {
   // ":memory:" gives a private in-memory database for tests.
   static Result<Db> open(const std::filesystem::path& file);
 
-  Db(Db&&) noexcept;
-  Db& operator=(Db&&) noexcept;
-  ~Db();
+  // The connection's lock. Held by every statement from prepare to destruction and by a
+  // transaction from BEGIN to COMMIT, so a statement from another thread (the boot-write
+  // worker) never lands inside somebody else's transaction. Recursive: a transaction's own
+  // statements take it again.
+  std::unique_lock<std::recursive_mutex> lock() const;
 
   Result<void> exec(std::string_view sql);
   Result<Statement> prepare(std::string_view sql);
-  // Runs fn inside BEGIN IMMEDIATE … COMMIT; rolls back when fn fails.
+  // Runs fn inside BEGIN IMMEDIATE … COMMIT; rolls back when fn fails. Inside another
+  // transaction it is a savepoint: its failure undoes only its own writes, and nothing is
+  // durable before the outermost transaction commits.
   Result<void> transaction(const std::function<Result<void>()>& fn);
+  bool in_transaction() const;
+  // Runs fn once the outermost transaction has ended (committed or rolled back), or now when
+  // none is open: for caches of what is in the database, which must see the outcome.
+  void after_transaction(std::function<void()> fn);
   std::int64_t last_insert_id() const;
   int changes() const;
 
-  sqlite3* handle() { return db_; }
-
  private:
-  explicit Db(sqlite3* db) : db_(db) {}
-  sqlite3* db_ = nullptr;
+  struct Conn;
+  explicit Db(std::shared_ptr<Conn> c) : c_(std::move(c)) {}
+  std::shared_ptr<Conn> c_;
 };
 
 class Statement {
@@ -67,13 +77,17 @@ class Statement {
 
  private:
   friend class Db;
-  Statement(sqlite3_stmt* s, sqlite3* db) : stmt_(s), db_(db) {}
+  Statement(sqlite3_stmt* s, sqlite3* db, std::unique_lock<std::recursive_mutex> lock)
+      : stmt_(s), db_(db), lock_(std::move(lock)) {}
   sqlite3_stmt* stmt_ = nullptr;
   sqlite3* db_ = nullptr;
   int bind_error_ = 0;
+  std::unique_lock<std::recursive_mutex> lock_;
 };
 
 // SQLite result codes as a std::error_category, so errors carry the real cause.
 const std::error_category& sqlite_category();
+// A UNIQUE, NOT NULL or foreign-key refusal: the caller's conflict, not a storage fault.
+bool is_constraint_violation(const Error& e);
 
 }  // namespace ingot::store

@@ -96,11 +96,14 @@ TEST_CASE("a reservation is released on failure and on timeout, never once commi
   REQUIRE(sel.failed("a"));  // deploy of a failed: its controller slot goes back
   CHECK(sel.select("c", node_facts(3, "64"), 110)->assignment.role == "ctl");
   // c never reports back: after the timeout its slot is free again.
-  CHECK(*sel.expire(200, 300) == 0);
-  CHECK(*sel.expire(410, 300) == 2);  // b (compute) and c, both still only reserved
+  CHECK(sel.expire(200, 300)->empty());
+  auto expired = sel.expire(410, 300);  // b (compute) and c, both still only reserved
+  REQUIRE(expired->size() == 2);
+  CHECK((*expired)[0].node == "b");
+  CHECK((*expired)[1].node == "c");
   CHECK(sel.select("d", node_facts(4, "64"), 420)->assignment.role == "ctl");
   REQUIRE(sel.deployed("d"));
-  CHECK(*sel.expire(100000, 300) == 0);  // committed: stays
+  CHECK(sel.expire(100000, 300)->empty());  // committed: stays
   CHECK(sel.select("e", node_facts(5, "64"), 100001)->assignment.role == "compute");
   CHECK_FALSE(sel.failed("nobody"));
   CHECK_FALSE(sel.deployed("nobody"));

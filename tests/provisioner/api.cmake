@@ -4,3 +4,7 @@ ingot_script_test(test_api_auth SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_auth.sh LAB
 ingot_script_test(test_api_flow SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_flow.sh LABEL integration TIMEOUT 120)
 ingot_script_test(test_api_restart SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_restart.sh LABEL integration TIMEOUT 120)
 ingot_script_test(test_api_events SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_events.sh LABEL integration TIMEOUT 120)
+# Decisions written whole: a match whose database write fails (a full tmpfs) answers 500 and
+# leaves the node as it was; reservations expire after --reservation-ttl.
+ingot_script_test(test_api_db_fault SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_db_fault.sh LABEL integration TIMEOUT 120)
+ingot_script_test(test_api_reservation_ttl SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_reservation_ttl.sh LABEL integration TIMEOUT 120)

@@ -60,8 +60,16 @@ agent() {
 }
 
 # node_token MAC: the node token from the iPXE script the server hands that MAC (aa:bb:.. form).
+# The server answers from memory and stores the token (and the node's move to inspecting) on
+# its boot writer right after: wait until the token opens an agent route, as a ramdisk would.
 node_token() {
-  curl -s -m 10 "$INGOT_URL/boot.ipxe?mac=${1//:/-}&platform=pcbios" | grep -o 'ingot\.token=[0-9a-f]*' | cut -d= -f2
+  local tok
+  tok=$(curl -s -m 10 "$INGOT_URL/boot.ipxe?mac=${1//:/-}&platform=pcbios" | grep -o 'ingot\.token=[0-9a-f]*' | cut -d= -f2)
+  [ -n "$tok" ] && wait_for 10 token_works "$tok"
+  echo "$tok"
+}
+token_works() {
+  [ "$(curl -s -m 10 -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $1" "$INGOT_URL/api/v1/agent/upgrade")" != 403 ]
 }
 
 # facts_for MAC PRODUCT: a facts document for a one-disk machine with that NIC and product name.

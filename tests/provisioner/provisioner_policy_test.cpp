@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <thread>
+
 #include "provisioner/agent/kernel_cmdline.h"
 #include "provisioner/boot/provisioner_policy.h"
 #include "tests/support/test_support.h"
@@ -27,6 +29,7 @@ TEST_CASE("an unknown machine is enrolled and inspected with a working token") {
   auto boot = agent::agent_boot_from_cmdline(d.cmdline);
   REQUIRE_MESSAGE(boot, d.cmdline);
   CHECK(boot->mode == "inspect");
+  policy.drain();  // the enrolment is written after the answer, off the network thread
   auto node = inv->node_for_token(boot->token);
   REQUIRE(node);
   REQUIRE(node->has_value());
@@ -36,7 +39,34 @@ TEST_CASE("an unknown machine is enrolled and inspected with a working token") {
   // Asked again (DHCP, then the script): same token, no new node.
   auto d2 = policy.decide(machine("52:54:00:00:00:aa"));
   CHECK(d2.cmdline == d.cmdline);
+  policy.drain();
   CHECK(inv->list()->size() == 1);
+}
+
+TEST_CASE("decide answers from memory: many asks before the writer runs make one node and one token") {
+  test::TempDir dir;
+  auto inv = inventory::Inventory::open(dir / "ingot.db");
+  REQUIRE(inv);
+  boot::ProvisionerPolicy policy(*inv, {"k", "i", "http://s", ""});
+  // Hold the database's lock: any decide() that touched SQLite would block here.
+  std::string first;
+  {
+    auto held = inv->db().lock();
+    std::thread asker([&] {
+      for (int i = 0; i < 5; ++i) {
+        auto d = policy.decide(machine("52:54:00:00:00:bb"));
+        if (first.empty()) first = d.cmdline;
+        CHECK(d.cmdline == first);
+      }
+    });
+    asker.join();  // returns while the lock is still held: no database on the answer's path
+  }
+  policy.drain();
+  CHECK(inv->list()->size() == 1);
+  auto node = inv->node_for_token(agent::agent_boot_from_cmdline(first)->token);
+  REQUIRE(node);
+  REQUIRE(node->has_value());
+  CHECK((*node)->state == NodeState::inspecting);
 }
 
 TEST_CASE("boot follows the node's state and goal") {
@@ -50,6 +80,8 @@ TEST_CASE("boot follows the node's state and goal") {
   auto d = policy.decide(machine("52:54:00:00:00:01"));
   REQUIRE(d.action == BootDecision::Action::boot);
   CHECK(d.cmdline.find("ingot.mode=deploy") != std::string::npos);
+  policy.drain();
+  CHECK(inv->get(n->id)->value().state == NodeState::inspecting);
 
   REQUIRE(inv->transition(n->id, NodeState::matched, "match", "compute"));
   REQUIRE(inv->transition(n->id, NodeState::deploying, "partition", "go"));

@@ -19,7 +19,7 @@ namespace {
 const std::vector<std::string> kValueFlags = {
     "config", "listen", "interface", "advertise", "dhcp", "dhcp-range", "dhcp-netmask", "dhcp-router",
     "dhcp-dns", "dhcp-lease-seconds", "dhcp-reservations", "dhcp-port", "tftp-root", "tftp-port", "http-root", "http-port",
-    "boot-policy", "state-dir", "log-level", "roles", "upgrade-timeout"};
+    "boot-policy", "state-dir", "log-level", "roles", "upgrade-timeout", "reservation-ttl"};
 
 Result<std::uint16_t> parse_port(const std::string& flag, const std::string& v) {
   try {
@@ -29,6 +29,13 @@ Result<std::uint16_t> parse_port(const std::string& flag, const std::string& v) 
   } catch (...) {
   }
   return fail("--" + flag + ": '" + v + "' is not a port number (0-65535)");
+}
+
+Result<std::int64_t> parse_seconds(const std::string& flag, const std::string& v) {
+  char* end = nullptr;
+  long long n = std::strtoll(v.c_str(), &end, 10);
+  if (v.empty() || *end || n <= 0) return fail("--" + flag + ": '" + v + "' is not a number of seconds > 0");
+  return n;
 }
 
 // Merges config-file keys (same names as the flags) under the flags.
@@ -95,11 +102,12 @@ Result<Options> options_from(const std::map<std::string, std::string>& v) {
   if (auto s = get("boot-policy")) o.boot_policy = *s;
   if (auto s = get("state-dir")) o.state_dir = *s;
   if (auto s = get("roles")) o.roles_dir = *s;
-  if (auto s = get("upgrade-timeout")) {
-    char* end = nullptr;
-    long long v = std::strtoll(s->c_str(), &end, 10);
-    if (s->empty() || *end || v <= 0) return fail("--upgrade-timeout: '" + *s + "' is not a number of seconds > 0");
-    o.upgrade_timeout_s = v;
+  for (auto [flag, field] : {std::pair{"upgrade-timeout", &o.upgrade_timeout_s}, std::pair{"reservation-ttl", &o.reservation_ttl_s}}) {
+    if (auto s = get(flag)) {
+      auto n = parse_seconds(flag, *s);
+      if (!n) return fail(n.error());
+      *field = *n;
+    }
   }
   if (auto s = get("log-level")) {
     log::Level l;

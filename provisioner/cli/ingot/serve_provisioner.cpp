@@ -72,11 +72,12 @@ Result<std::unique_ptr<server::Provisioner>> start_provisioner(asio::io_context&
   cfg.admin_token = *token;
   cfg.ssh_keys = ssh_keys(o.state_dir / "authorized_keys");
   cfg.upgrade_report_timeout_s = o.upgrade_timeout_s;
+  if (o.reservation_ttl_s > 0) cfg.reservation_ttl_s = o.reservation_ttl_s;
   auto p = server::Provisioner::open(io, cfg, power::ipmi_driver_factory());
   if (!p) return fail(p.error());
 
   server::Provisioner* prov = p->get();
-  prov->start_upgrade_watch();
+  prov->start_sweeps();
   fs::path store = image::default_store_dir(o.state_dir);
   fs::path pubkey = image::default_key_dir(o.state_dir) / image::kPublicKeyFile;
   fs::create_directories(o.state_dir / "ramdisk", ec);

@@ -1,0 +1,35 @@
+// The server core's error codes, with their category: what a decision's failure means to the
+// one who asked. The API edge (api_support.cpp, http_status) turns them into HTTP statuses;
+// errors of any other category (SQLite, the filesystem) are the server's own faults: 500.
+#pragma once
+
+#include <string>
+#include <system_error>
+
+#include "common/result.h"
+
+namespace ingot::server {
+
+enum class ServerError {
+  bad_request = 1,  // the request's shape or a field is wrong: fix the request
+  unauthorized,     // no credentials
+  forbidden,        // credentials that may not do this
+  not_found,        // no such node, rollout or image
+  conflict,         // not now: the node's state, a full role, a name taken
+  bmc_failed,       // the node's BMC did not do what was asked
+};
+
+const std::error_category& server_category();
+
+inline std::error_code make_error_code(ServerError e) { return {static_cast<int>(e), server_category()}; }
+
+inline Unexpected refuse(ServerError e, std::string message) { return fail(make_error_code(e), std::move(message)); }
+
+// The inventory refuses a state change with errc::operation_not_permitted: for the one who
+// asked, a conflict. Any other error (the database) stays what it is.
+Error as_conflict(const Error& e);
+
+}  // namespace ingot::server
+
+template <>
+struct std::is_error_code_enum<ingot::server::ServerError> : std::true_type {};
