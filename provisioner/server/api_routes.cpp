@@ -35,8 +35,9 @@ HttpResponse show_node(Provisioner& p, const Node& n) {
   auto facts = json::parse(n.facts_json, nullptr, false);
   j["facts"] = facts.is_discarded() ? json::array() : facts;
   json timeline = json::array();
-  if (auto evs = p.inventory().events(n.id, 0, 10000))
-    for (auto& e : *evs) timeline.push_back(inventory::to_json(e));
+  auto evs = p.inventory().events(n.id, 0, 10000);
+  if (!evs) return error_response(evs.error());
+  for (auto& e : *evs) timeline.push_back(inventory::to_json(e));
   j["timeline"] = timeline;
   return json_response(200, j);
 }
@@ -84,7 +85,7 @@ void mount_api(pxe::HttpRouter& router, Provisioner& p) {
   router.add("GET", "/api/v1/nodes", [&p](const HttpRequest& req) {
     if (auto deny = require_admin(req, p)) return std::move(*deny);
     auto nodes = p.inventory().list();
-    if (!nodes) return error_response(500, nodes.error().message());
+    if (!nodes) return error_response(nodes.error());
     json out = json::array();
     for (auto& n : *nodes) out.push_back(inventory::to_json(n));
     return json_response(200, out);
@@ -140,7 +141,7 @@ void mount_api(pxe::HttpRouter& router, Provisioner& p) {
   router.add("GET", "/api/v1/events", [&p](const HttpRequest& req) {
     if (auto deny = require_admin(req, p)) return std::move(*deny);
     auto evs = p.inventory().events(0, param_int(req, "after"), 1000);
-    if (!evs) return error_response(500, evs.error().message());
+    if (!evs) return error_response(evs.error());
     json out = json::array();
     for (auto& e : *evs) out.push_back(inventory::to_json(e));
     return json_response(200, out);

@@ -45,7 +45,7 @@ std::variant<inventory::Node, HttpResponse> require_agent(const HttpRequest& req
   std::string t = bearer(req);
   if (t.empty()) return error_response(401, "missing node token").header("WWW-Authenticate", "Bearer");
   auto n = p.inventory().node_for_token(t);
-  if (!n) return error_response(500, n.error().message());
+  if (!n) return error_response(n.error());
   if (!n->has_value()) return error_response(403, "unknown or superseded node token");
   // Retiring revokes the node's standing, so its token is no longer authorised for anything:
   // an authorisation refusal (403), not a state conflict the agent could resolve by retrying.

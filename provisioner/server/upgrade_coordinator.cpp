@@ -115,7 +115,9 @@ Result<void> UpgradeCoordinator::cancel_node(const Node& n, const std::string& w
 void UpgradeCoordinator::sweep() {
   std::lock_guard lock(mu_);
   std::int64_t now = inventory::now_ms();
-  if (auto fl = store_.in_flight())
+  auto fl = store_.in_flight();
+  if (!fl) INGOT_LOG(error, "rollout") << "upgrades in flight: " << fl.error().message();
+  else
     for (auto& u : *fl)
       if (auto r = expire_single_locked(u, now); !r) INGOT_LOG(error, "rollout") << r.error().message();
   auto all = store_.rollouts();
@@ -203,8 +205,9 @@ Result<json> UpgradeCoordinator::show_locked(std::int64_t id) {
   }
   j["counts"] = counts_of(*ups);
   j["events"] = json::array();
-  if (auto evs = store_.rollout_events(id))
-    for (auto& e : *evs) j["events"].push_back(rollout::to_json(e));
+  auto evs = store_.rollout_events(id);
+  if (!evs) return fail(evs.error());
+  for (auto& e : *evs) j["events"].push_back(rollout::to_json(e));
   return j;
 }
 
