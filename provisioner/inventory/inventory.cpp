@@ -106,14 +106,11 @@ Result<void> Inventory::load_boot_view() {
   auto st = db_.prepare("SELECT id, name, mac, state, goal FROM nodes WHERE mac IS NOT NULL");
   if (!st) return fail(st.error());
   std::lock_guard lock(boot_->mu);
-  for (;;) {
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (!*row) return ok();
-    BootEntry e{st->int64(0), st->text(1), node_state_from(st->text(3)).value_or(NodeState::failed), st->text(4)};
-    boot_->mac_of[e.id] = st->text(2);
-    boot_->by_mac[st->text(2)] = std::move(e);
-  }
+  return st->each_row([this](const store::Statement& row) {
+    BootEntry e{row.int64(0), row.text(1), node_state_from(row.text(3)).value_or(NodeState::failed), row.text(4)};
+    boot_->mac_of[e.id] = row.text(2);
+    boot_->by_mac[row.text(2)] = std::move(e);
+  });
 }
 
 void Inventory::refresh_boot_entry(std::int64_t id) {
@@ -163,10 +160,7 @@ Result<Node> Inventory::add_node(const NewNode& n) {
     return ok();
   });
   if (!r) return fail(r.error());
-  refresh_boot_entry(id);
-  auto node = get(id);
-  if (!node) return fail(node.error());
-  return **node;
+  return written(id);
 }
 
 Result<Node> Inventory::discover(const std::string& mac) {
@@ -187,14 +181,19 @@ Result<Node> Inventory::discover(const std::string& mac) {
   return node;
 }
 
+Result<Node> Inventory::written(std::int64_t id) {
+  refresh_boot_entry(id);
+  auto node = get(id);
+  if (!node) return fail(node.error());
+  if (!*node) return fail(std::make_error_code(std::errc::no_such_file_or_directory), "no node with id " + std::to_string(id));
+  return **node;
+}
+
 Result<std::optional<Node>> Inventory::find_one(std::string_view where, std::string_view value) {
   auto st = db_.prepare(std::string("SELECT ") + kNodeColumns + " FROM nodes WHERE " + std::string(where));
   if (!st) return fail(st.error());
   st->bind(1, value);
-  auto row = st->step();
-  if (!row) return fail(row.error());
-  if (!*row) return std::optional<Node>{};
-  return std::optional<Node>{node_from_row(*st)};
+  return st->first_row(node_from_row);
 }
 
 Result<std::optional<Node>> Inventory::get(std::int64_t id) {
@@ -212,14 +211,7 @@ Result<std::optional<Node>> Inventory::find_by_mac(std::string_view mac) {
 Result<std::vector<Node>> Inventory::list() {
   auto st = db_.prepare(std::string("SELECT ") + kNodeColumns + " FROM nodes ORDER BY name");
   if (!st) return fail(st.error());
-  std::vector<Node> out;
-  for (;;) {
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (!*row) break;
-    out.push_back(node_from_row(*st));
-  }
-  return out;
+  return st->rows(node_from_row);
 }
 
 Result<Node> Inventory::transition(std::int64_t id, NodeState to, std::string_view phase, std::string_view message,
@@ -248,10 +240,7 @@ Result<Node> Inventory::transition(std::int64_t id, NodeState to, std::string_vi
     return ok();
   });
   if (!r) return fail(r.error());
-  refresh_boot_entry(id);
-  auto node = get(id);
-  if (!node) return fail(node.error());
-  return **node;
+  return written(id);
 }
 
 Result<std::int64_t> Inventory::record_event(std::int64_t id, std::string_view phase, std::string_view kind,
@@ -269,23 +258,10 @@ Result<std::vector<Event>> Inventory::events(std::int64_t node_id, std::int64_t 
   if (!st) return fail(st.error());
   st->bind(1, after_id);
   if (node_id > 0) st->bind(2, node_id);
-  std::vector<Event> out;
-  for (;;) {
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (!*row) break;
-    Event e;
-    e.id = st->int64(0);
-    e.node_id = st->int64(1);
-    e.node_name = st->text(2);
-    e.ts_ms = st->int64(3);
-    e.phase = st->text(4);
-    e.kind = st->text(5);
-    e.message = st->text(6);
-    e.data = parse_or_empty(st->text(7), json::object());
-    out.push_back(std::move(e));
-  }
-  return out;
+  return st->rows([](const store::Statement& row) {
+    return Event{row.int64(0), row.int64(1), row.text(2), row.int64(3), row.text(4),
+                 row.text(5),  row.text(6),  parse_or_empty(row.text(7), json::object())};
+  });
 }
 
 // One text column of one node, stamped. `column` is always a literal from this file, never input.

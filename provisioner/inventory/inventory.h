@@ -123,6 +123,8 @@ class Inventory {
   struct BootView;
   explicit Inventory(store::Db db);
   Result<std::optional<Node>> find_one(std::string_view where, std::string_view value);
+  // After a write to node id: its boot entry refreshed, the node as it now is.
+  Result<Node> written(std::int64_t id);
   Result<void> set_column(std::int64_t id, std::string_view column, std::string_view value);
   Result<void> load_boot_view();
   // After the write's transaction ends, re-reads the node's boot entry from what committed.

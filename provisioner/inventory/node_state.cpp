@@ -1,11 +1,10 @@
 #include "provisioner/inventory/node_state.h"
 
-#include <array>
-#include <utility>
+#include "common/enum_names.h"
 
 namespace ingot::inventory {
 namespace {
-constexpr std::array<std::pair<NodeState, std::string_view>, 8> kNames = {{
+constexpr EnumNames<NodeState, 8> kNames = {{
     {NodeState::enrolled, "enrolled"},
     {NodeState::inspecting, "inspecting"},
     {NodeState::matched, "matched"},
@@ -17,17 +16,9 @@ constexpr std::array<std::pair<NodeState, std::string_view>, 8> kNames = {{
 }};
 }  // namespace
 
-std::string_view to_string(NodeState s) {
-  for (auto& [state, name] : kNames)
-    if (state == s) return name;
-  return "?";
-}
+std::string_view to_string(NodeState s) { return enum_name(kNames, s); }
 
-std::optional<NodeState> node_state_from(std::string_view s) {
-  for (auto& [state, name] : kNames)
-    if (name == s) return state;
-  return std::nullopt;
-}
+std::optional<NodeState> node_state_from(std::string_view s) { return enum_from_name(kNames, s); }
 
 bool transition_allowed(NodeState from, NodeState to) {
   using S = NodeState;

@@ -1,12 +1,11 @@
 #include "provisioner/rollout/rollout_machine.h"
 
-#include <array>
-#include <utility>
+#include "common/enum_names.h"
 
 namespace ingot::rollout {
 namespace {
 
-constexpr std::array<std::pair<RolloutState, std::string_view>, 5> kNames = {{
+constexpr EnumNames<RolloutState, 5> kNames = {{
     {RolloutState::running, "running"},
     {RolloutState::paused, "paused"},
     {RolloutState::stopped, "stopped"},
@@ -18,17 +17,9 @@ bool not_started_yet(SlotStatus s) { return s == SlotStatus::pending || s == Slo
 
 }  // namespace
 
-std::string_view to_string(RolloutState s) {
-  for (auto& [state, name] : kNames)
-    if (state == s) return name;
-  return "?";
-}
+std::string_view to_string(RolloutState s) { return enum_name(kNames, s); }
 
-std::optional<RolloutState> rollout_state_from(std::string_view s) {
-  for (auto& [state, name] : kNames)
-    if (name == s) return state;
-  return std::nullopt;
-}
+std::optional<RolloutState> rollout_state_from(std::string_view s) { return enum_from_name(kNames, s); }
 
 bool is_terminal(RolloutState s) {
   return s == RolloutState::stopped || s == RolloutState::aborted || s == RolloutState::done;

@@ -104,22 +104,13 @@ Result<std::optional<RolloutRecord>> RolloutStore::rollout(std::int64_t id) {
   auto st = db_.prepare(std::string("SELECT ") + kRolloutColumns + " FROM rollouts WHERE id = ?");
   if (!st) return fail(st.error());
   st->bind(1, id);
-  auto row = st->step();
-  if (!row) return fail(row.error());
-  if (!*row) return std::optional<RolloutRecord>{};
-  return std::optional<RolloutRecord>{rollout_from_row(*st)};
+  return st->first_row(rollout_from_row);
 }
 
 Result<std::vector<RolloutRecord>> RolloutStore::rollouts() {
   auto st = db_.prepare(std::string("SELECT ") + kRolloutColumns + " FROM rollouts ORDER BY id");
   if (!st) return fail(st.error());
-  std::vector<RolloutRecord> out;
-  for (;;) {
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (!*row) return out;
-    out.push_back(rollout_from_row(*st));
-  }
+  return st->rows(rollout_from_row);
 }
 
 // `where` is always a literal from this file, never input.
@@ -128,13 +119,7 @@ Result<std::vector<UpgradeRecord>> RolloutStore::upgrades_where(std::string_view
                         " FROM upgrades u JOIN nodes n ON n.id = u.node_id WHERE " + std::string(where));
   if (!st) return fail(st.error());
   if (arg != 0) st->bind(1, arg);
-  std::vector<UpgradeRecord> out;
-  for (;;) {
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (!*row) return out;
-    out.push_back(upgrade_from_row(*st));
-  }
+  return st->rows(upgrade_from_row);
 }
 
 Result<std::vector<UpgradeRecord>> RolloutStore::upgrades_of(std::int64_t rollout_id) {
@@ -210,21 +195,11 @@ Result<std::vector<RolloutEvent>> RolloutStore::rollout_events(std::int64_t roll
       "LEFT JOIN nodes n ON n.id = e.node_id WHERE e.rollout_id = ? ORDER BY e.id");
   if (!st) return fail(st.error());
   st->bind(1, rollout_id);
-  std::vector<RolloutEvent> out;
-  for (;;) {
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (!*row) return out;
-    RolloutEvent e;
-    e.id = st->int64(0);
-    e.node = st->text(1);
-    e.ts_ms = st->int64(2);
-    e.kind = st->text(3);
-    e.message = st->text(4);
-    auto d = json::parse(st->text(5), nullptr, false);
-    e.data = d.is_discarded() ? json::object() : d;
-    out.push_back(std::move(e));
-  }
+  return st->rows([](const store::Statement& row) {
+    auto d = json::parse(row.text(5), nullptr, false);
+    return RolloutEvent{row.int64(0), row.text(1), row.int64(2), row.text(3), row.text(4),
+                        d.is_discarded() ? json::object() : d};
+  });
 }
 
 json to_json(const RolloutRecord& r) {

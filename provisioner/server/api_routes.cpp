@@ -12,13 +12,7 @@ using nlohmann::json;
 using pxe::HttpRequest;
 using pxe::HttpResponse;
 
-// "/api/v1/nodes/NAME/deploy" → {"NAME", "deploy"}; "/api/v1/nodes/NAME" → {"NAME", ""}.
-std::pair<std::string, std::string> node_path(const std::string& path) {
-  std::string rest = path.substr(std::string("/api/v1/nodes/").size());
-  auto slash = rest.find('/');
-  if (slash == std::string::npos) return {rest, ""};
-  return {rest.substr(0, slash), rest.substr(slash + 1)};
-}
+std::pair<std::string, std::string> node_path(const std::string& path) { return resource_path(path, "/api/v1/nodes/"); }
 
 std::int64_t param_int(const HttpRequest& req, std::string_view name) {
   auto v = req.param(name);
@@ -84,11 +78,7 @@ HttpResponse events_stream(Provisioner& p, const HttpRequest& req) {
 void mount_api(pxe::HttpRouter& router, Provisioner& p) {
   router.add("GET", "/api/v1/nodes", [&p](const HttpRequest& req) {
     if (auto deny = require_admin(req, p)) return std::move(*deny);
-    auto nodes = p.inventory().list();
-    if (!nodes) return error_response(nodes.error());
-    json out = json::array();
-    for (auto& n : *nodes) out.push_back(inventory::to_json(n));
-    return json_response(200, out);
+    return list_response(p.inventory().list());
   });
   router.add("POST", "/api/v1/nodes", [&p](const HttpRequest& req) {
     if (auto deny = require_admin(req, p)) return std::move(*deny);
@@ -140,11 +130,7 @@ void mount_api(pxe::HttpRouter& router, Provisioner& p) {
   });
   router.add("GET", "/api/v1/events", [&p](const HttpRequest& req) {
     if (auto deny = require_admin(req, p)) return std::move(*deny);
-    auto evs = p.inventory().events(0, param_int(req, "after"), 1000);
-    if (!evs) return error_response(evs.error());
-    json out = json::array();
-    for (auto& e : *evs) out.push_back(inventory::to_json(e));
-    return json_response(200, out);
+    return list_response(p.inventory().events(0, param_int(req, "after"), 1000));
   });
   router.add("GET", "/api/v1/events/stream", [&p](const HttpRequest& req) {
     if (auto deny = require_admin(req, p)) return std::move(*deny);

@@ -27,6 +27,13 @@ int http_status(const Error& e) {
 
 HttpResponse error_response(const Error& e) { return error_response(http_status(e), e.message()); }
 
+std::pair<std::string, std::string> resource_path(const std::string& path, std::string_view prefix) {
+  std::string rest = path.substr(std::min(path.size(), prefix.size()));
+  auto slash = rest.find('/');
+  if (slash == std::string::npos) return {rest, ""};
+  return {rest.substr(0, slash), rest.substr(slash + 1)};
+}
+
 std::string bearer(const HttpRequest& req) {
   std::string_view h = req.header("Authorization");
   if (h.size() > 7 && pxe::iequals(h.substr(0, 7), "Bearer ")) return std::string(h.substr(7));

@@ -28,6 +28,18 @@ pxe::HttpResponse from(const Result<T>& r, int ok_status = 200) {
   else return json_response(ok_status, *r);
 }
 
+// A list answer: a JSON array of to_json(item), or the error.
+template <typename T>
+pxe::HttpResponse list_response(const Result<std::vector<T>>& r) {
+  if (!r) return error_response(r.error());
+  nlohmann::json out = nlohmann::json::array();
+  for (auto& item : *r) out.push_back(to_json(item));
+  return json_response(200, out);
+}
+
+// "/api/v1/nodes/NAME/deploy" under "/api/v1/nodes/" → {"NAME", "deploy"}; no action → "".
+std::pair<std::string, std::string> resource_path(const std::string& path, std::string_view prefix);
+
 std::string bearer(const pxe::HttpRequest& req);
 // nullopt: authorised; otherwise the response to send.
 std::optional<pxe::HttpResponse> require_admin(const pxe::HttpRequest& req, const Provisioner& p);

@@ -14,10 +14,7 @@ using pxe::HttpResponse;
 
 // "/api/v1/rollouts/12/pause" → {12, "pause"}; id 0 when the segment is not a number.
 std::pair<std::int64_t, std::string> rollout_path(const std::string& path) {
-  std::string rest = path.substr(std::string("/api/v1/rollouts/").size());
-  auto slash = rest.find('/');
-  std::string id_text = rest.substr(0, slash);
-  std::string action = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  auto [id_text, action] = resource_path(path, "/api/v1/rollouts/");
   std::int64_t id = 0;
   auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
   if (ec != std::errc() || end != id_text.data() + id_text.size() || id <= 0) id = 0;

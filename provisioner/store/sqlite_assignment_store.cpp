@@ -42,10 +42,7 @@ Result<std::optional<Assignment>> SqliteAssignmentStore::find(const std::string&
   auto st = db_.prepare(std::string("SELECT ") + kColumns + " FROM assignments WHERE node = ?");
   if (!st) return fail(st.error());
   st->bind(1, std::string_view(node));
-  auto row = st->step();
-  if (!row) return fail(row.error());
-  if (!*row) return std::optional<Assignment>{};
-  return std::optional<Assignment>{from_row(*st)};
+  return st->first_row(from_row);
 }
 
 Result<bool> SqliteAssignmentStore::reserve(const Assignment& a, std::optional<std::size_t> limit) {
@@ -76,34 +73,26 @@ Result<bool> SqliteAssignmentStore::reserve(const Assignment& a, std::optional<s
   return stored;
 }
 
-Result<void> SqliteAssignmentStore::commit(const std::string& node) {
-  auto held = db_.lock();
-  auto st = db_.prepare("UPDATE assignments SET state = 'committed' WHERE node = ?");
+Result<void> SqliteAssignmentStore::run_for_node(std::string_view sql, const std::string& node) {
+  auto st = db_.prepare(sql);
   if (!st) return fail(st.error());
   st->bind(1, std::string_view(node));
   return st->run();
 }
 
+Result<void> SqliteAssignmentStore::commit(const std::string& node) {
+  return run_for_node("UPDATE assignments SET state = 'committed' WHERE node = ?", node);
+}
+
 Result<void> SqliteAssignmentStore::release(const std::string& node) {
-  auto held = db_.lock();
-  auto st = db_.prepare("DELETE FROM assignments WHERE node = ?");
-  if (!st) return fail(st.error());
-  st->bind(1, std::string_view(node));
-  return st->run();
+  return run_for_node("DELETE FROM assignments WHERE node = ?", node);
 }
 
 Result<std::vector<Assignment>> SqliteAssignmentStore::list() {
   auto held = db_.lock();
   auto st = db_.prepare(std::string("SELECT ") + kColumns + " FROM assignments ORDER BY node");
   if (!st) return fail(st.error());
-  std::vector<Assignment> out;
-  for (;;) {
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (!*row) break;
-    out.push_back(from_row(*st));
-  }
-  return out;
+  return st->rows(from_row);
 }
 
 }  // namespace ingot::store

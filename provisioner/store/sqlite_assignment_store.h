@@ -20,6 +20,7 @@ class SqliteAssignmentStore final : public hwmatch::AssignmentStore {
   Result<std::vector<hwmatch::Assignment>> list() override;
 
  private:
+  Result<void> run_for_node(std::string_view sql, const std::string& node);
   Db db_;
 };
 

@@ -12,6 +12,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/result.h"
 
@@ -69,6 +71,32 @@ class Statement {
   Result<bool> step();
   // Steps to completion, for statements without result rows.
   Result<void> run();
+  // Steps to completion, calling fn(const Statement&) on each row.
+  template <typename Fn>
+  Result<void> each_row(Fn&& fn) {
+    for (;;) {
+      auto row = step();
+      if (!row) return fail(row.error());
+      if (!*row) return ok();
+      fn(static_cast<const Statement&>(*this));
+    }
+  }
+  // The first row, as from_row(const Statement&) makes it, or nullopt when there is none.
+  template <typename Fn>
+  auto first_row(Fn&& from_row) -> Result<std::optional<decltype(from_row(std::declval<const Statement&>()))>> {
+    using T = decltype(from_row(std::declval<const Statement&>()));
+    auto row = step();
+    if (!row) return fail(row.error());
+    if (!*row) return std::optional<T>{};
+    return std::optional<T>{from_row(static_cast<const Statement&>(*this))};
+  }
+  // Every row, as from_row(const Statement&) makes it.
+  template <typename Fn>
+  auto rows(Fn&& from_row) -> Result<std::vector<decltype(from_row(std::declval<const Statement&>()))>> {
+    std::vector<decltype(from_row(std::declval<const Statement&>()))> out;
+    if (auto r = each_row([&](const Statement& s) { out.push_back(from_row(s)); }); !r) return fail(r.error());
+    return out;
+  }
   void reset();
 
   std::int64_t int64(int col) const;
