@@ -83,7 +83,7 @@ void mount_api(pxe::HttpRouter& router, Provisioner& p) {
   router.add("POST", "/api/v1/nodes", [&p](const HttpRequest& req) {
     if (auto deny = require_admin(req, p)) return std::move(*deny);
     auto body = body_json(req);
-    if (!body) return error_response(400, "body is not JSON");
+    if (!body) return error_response(body.error());
     return from(p.enrol(*body), 201);
   });
   auto node_get = [&p](const HttpRequest& req) {
@@ -102,12 +102,13 @@ void mount_api(pxe::HttpRouter& router, Provisioner& p) {
     if (action == "retire") return from(p.retire(name));
     if (action == "upgrade") {
       auto body = body_json(req);
-      if (!body) return error_response(400, "body is not JSON");
+      if (!body) return error_response(body.error());
       return from(p.upgrades().upgrade_node(name, *body));
     }
     if (action != "power") return error_response(404, "unknown action '" + action + "' (deploy, power, retire, upgrade)");
     auto body = body_json(req);
-    if (!body || !body->is_object() || !(*body)["action"].is_string())
+    if (!body) return error_response(body.error());
+    if (!body->is_object() || !body->contains("action") || !(*body)["action"].is_string())
       return error_response(400, "expected {\"action\": \"on|off|cycle|reset|soft|status\"}");
     std::string what = (*body)["action"].get<std::string>();
     HttpResponse r;
@@ -142,7 +143,7 @@ void mount_api(pxe::HttpRouter& router, Provisioner& p) {
       auto who = require_agent(req, p);
       if (auto* deny = std::get_if<HttpResponse>(&who)) return std::move(*deny);
       auto body = body_json(req);
-      if (!body) return error_response(400, "body is not JSON");
+      if (!body) return error_response(body.error());
       return fn(std::get<Node>(who), *body, req);
     };
   };

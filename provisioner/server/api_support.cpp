@@ -1,5 +1,7 @@
 #include "provisioner/server/api_support.h"
 
+#include "common/json_depth.h"
+
 #include "provisioner/inventory/token.h"
 
 namespace ingot::server {
@@ -61,10 +63,12 @@ std::variant<inventory::Node, HttpResponse> require_agent(const HttpRequest& req
   return **n;
 }
 
-std::optional<json> body_json(const HttpRequest& req) {
+Result<json> body_json(const HttpRequest& req) {
   if (req.body.empty()) return json::object();
+  if (json_deeper_than(req.body))
+    return refuse(ServerError::bad_request, "body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   auto j = json::parse(req.body, nullptr, false);
-  if (j.is_discarded()) return std::nullopt;
+  if (j.is_discarded()) return refuse(ServerError::bad_request, "body is not JSON");
   return j;
 }
 

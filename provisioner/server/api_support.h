@@ -44,8 +44,9 @@ std::string bearer(const pxe::HttpRequest& req);
 // nullopt: authorised; otherwise the response to send.
 std::optional<pxe::HttpResponse> require_admin(const pxe::HttpRequest& req, const Provisioner& p);
 std::variant<inventory::Node, pxe::HttpResponse> require_agent(const pxe::HttpRequest& req, Provisioner& p);
-// nullopt: not JSON. An empty body is {}.
-std::optional<nlohmann::json> body_json(const pxe::HttpRequest& req);
+// The request body as JSON (an empty body is {}); a 400 for text that is not JSON or nests
+// deeper than kMaxJsonDepth.
+Result<nlohmann::json> body_json(const pxe::HttpRequest& req);
 
 // Mounted by mount_api: rollouts, node upgrades and the agents' upgrade endpoints.
 void mount_upgrade_api(pxe::HttpRouter& router, Provisioner& p);

@@ -31,7 +31,7 @@ void mount_upgrade_api(pxe::HttpRouter& router, Provisioner& p) {
   router.add("POST", "/api/v1/rollouts", [&p](const HttpRequest& req) {
     if (auto deny = require_admin(req, p)) return std::move(*deny);
     auto body = body_json(req);
-    if (!body) return error_response(400, "body is not JSON");
+    if (!body) return error_response(body.error());
     bool dry = body->is_object() && body->contains("dry_run") && (*body)["dry_run"].is_boolean() &&
                (*body)["dry_run"].get<bool>();
     return from(p.upgrades().create_rollout(*body), dry ? 200 : 201);
@@ -62,7 +62,7 @@ void mount_upgrade_api(pxe::HttpRouter& router, Provisioner& p) {
     auto who = require_agent(req, p);
     if (auto* deny = std::get_if<HttpResponse>(&who)) return std::move(*deny);
     auto body = body_json(req);
-    if (!body) return error_response(400, "body is not JSON");
+    if (!body) return error_response(body.error());
     return from(p.upgrades().agent_report(std::get<inventory::Node>(who), *body));
   });
 }

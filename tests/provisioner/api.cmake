@@ -8,3 +8,5 @@ ingot_script_test(test_api_events SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_events.sh
 # leaves the node as it was; reservations expire after --reservation-ttl.
 ingot_script_test(test_api_db_fault SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_db_fault.sh LABEL integration TIMEOUT 120)
 ingot_script_test(test_api_reservation_ttl SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_reservation_ttl.sh LABEL integration TIMEOUT 120)
+# Hostile JSON (300,000 levels) to every JSON route, with and without tokens (issue 13, item 1).
+ingot_script_test(test_api_hostile_json SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_hostile_json.sh LABEL integration TIMEOUT 180)
