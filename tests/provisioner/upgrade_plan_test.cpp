@@ -15,6 +15,7 @@
 #include "tests/support/test_support.h"
 
 using namespace ingot::agent;
+namespace image = ingot::image;
 using ingot::image::Entry;
 using ingot::image::EntryType;
 using ingot::image::Manifest;
