@@ -7,14 +7,14 @@
 #include <sstream>
 #include <sys/stat.h>
 
-#include <zstd.h>
-
 #include "common/log.h"
+#include "imagebuilder/cpio_writer.h"
+#include "imagebuilder/object_codec.h"
 #include "imagebuilder/shared_libraries.h"
-#include "provisioner/ramdisk/cpio_writer.h"
 
 namespace ingot::ramdisk {
 namespace fs = std::filesystem;
+using image::CpioWriter;
 
 namespace {
 
@@ -237,12 +237,10 @@ Result<RamdiskResult> build_ramdisk(const RamdiskSpec& spec) {
   CpioWriter w;
   tree.write(w, res.files, res.uncompressed_bytes);
   auto archive = w.finish();
-
-  std::string packed(ZSTD_compressBound(archive.size()), '\0');
-  std::size_t n = ZSTD_compress(packed.data(), packed.size(), archive.data(), archive.size(), spec.zstd_level);
-  if (ZSTD_isError(n)) return fail(std::string("zstd: ") + ZSTD_getErrorName(n));
-  packed.resize(n);
-  res.compressed_bytes = n;
+  if (!archive) return fail(archive.error());
+  auto packed = image::zstd_compress(*archive, spec.zstd_level);
+  if (!packed) return fail(packed.error());
+  res.compressed_bytes = packed->size();
 
   std::error_code ec;
   fs::create_directories(spec.out_dir, ec);
@@ -254,7 +252,7 @@ Result<RamdiskResult> build_ramdisk(const RamdiskSpec& spec) {
   if (ec) return fail(ec, "copy " + vmlinuz.string());
   {
     std::ofstream out(spec.out_dir / "initrd.img.tmp", std::ios::binary | std::ios::trunc);
-    out.write(packed.data(), static_cast<std::streamsize>(packed.size()));
+    out.write(packed->data(), static_cast<std::streamsize>(packed->size()));
     if (!out) return fail("write " + (spec.out_dir / "initrd.img.tmp").string());
   }
   fs::rename(spec.out_dir / "vmlinuz.tmp", res.kernel, ec);
