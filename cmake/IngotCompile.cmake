@@ -9,7 +9,7 @@ endfunction()
 
 # A library over the .cpp files under DIRS (relative to the current folder; "." = all of it)
 # except those under EXCLUDE_DIRS. Aliased as ingot::<name>.
-# ingot_library(agent DIRS agent PUBLIC ingot::image PRIVATE CURL::libcurl)
+# ingot_library(power DIRS power PUBLIC ingot::common PRIVATE PkgConfig::FREEIPMI)
 function(ingot_library name)
   cmake_parse_arguments(ARG "" "" "DIRS;EXCLUDE_DIRS;PUBLIC;PRIVATE" ${ARGN})
   set(srcs)

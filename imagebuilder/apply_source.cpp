@@ -1,7 +1,5 @@
 #include "imagebuilder/apply_source.h"
 
-#include <curl/curl.h>
-
 #include "imagebuilder/delta_store.h"
 #include "imagebuilder/file_io.h"
 #include "imagebuilder/manifest_validate.h"
@@ -61,19 +59,9 @@ class StoreSource final : public ImageSource {
   std::uint64_t fetched_ = 0;
 };
 
-struct CurlGlobal {
-  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
-};
-
 class HttpSource final : public ImageSource {
  public:
-  explicit HttpSource(std::string base) : base_(std::move(base)) {
-    static CurlGlobal g;
-    curl_ = curl_easy_init();
-  }
-  ~HttpSource() override {
-    if (curl_) curl_easy_cleanup(curl_);
-  }
+  explicit HttpSource(std::string base) : base_(std::move(base)) {}
 
   Result<std::string> manifest_text(const std::string& ref, std::string* resolved) override {
     std::string header;
@@ -89,119 +77,46 @@ class HttpSource final : public ImageSource {
 
   Result<void> fetch(const Entry& e, const ByteSink& sink) override {
     ObjectDecoder dec(sink, e.size);
-    Result<void> sink_error = ok();
-    struct Ctx {
-      ObjectDecoder* dec;
-      Result<void>* err;
-      std::uint64_t* fetched;
-    } ctx{&dec, &sink_error, &fetched_};
-    auto cb = +[](char* p, size_t s, size_t n, void* u) -> size_t {
-      auto* c = static_cast<Ctx*>(u);
-      *c->fetched += s * n;
-      auto r = c->dec->update({reinterpret_cast<const std::uint8_t*>(p), s * n});
-      if (!r) {
-        *c->err = r;
-        return 0;
-      }
-      return s * n;
+    HttpRequest req = image_route_request(base_ + "/images/v1/objects/" + e.sha256.hex());
+    req.on_body = [&](std::string_view chunk) {
+      fetched_ += chunk.size();
+      return dec.update({reinterpret_cast<const std::uint8_t*>(chunk.data()), chunk.size()});
     };
-    auto r = perform("/images/v1/objects/" + e.sha256.hex(), cb, &ctx, nullptr);
-    if (!sink_error) return sink_error;
-    if (!r) return r;
+    auto r = http_.perform(req);
+    if (!r) return fail(r.error());
+    if (r->status != 200) return fail(r->describe_status(req.url));
     return dec.finish(e.sha256);
   }
   Result<std::optional<std::string>> fetch_delta(const Digest& base, const Digest& want, std::uint64_t max_bytes) override {
-    struct Ctx {
-      std::string body;
-      std::uint64_t max;
-      std::uint64_t* fetched;
-    } ctx{{}, max_bytes, &fetched_};
-    auto cb = +[](char* p, size_t s, size_t n, void* u) -> size_t {
-      auto* c = static_cast<Ctx*>(u);
-      *c->fetched += s * n;
-      if (c->body.size() + s * n > c->max) return 0;
-      c->body.append(p, s * n);
-      return s * n;
-    };
-    auto r = perform("/images/v1/deltas/" + base.hex() + "/" + want.hex(), cb, &ctx, nullptr);
-    if (last_status_ == 404) return std::optional<std::string>();  // none, or not worth it
+    HttpRequest req = image_route_request(base_ + "/images/v1/deltas/" + base.hex() + "/" + want.hex());
+    req.max_body = static_cast<std::size_t>(max_bytes);
+    auto r = http_.perform(req);
     if (!r) return fail(r.error());
-    return std::optional<std::string>(std::move(ctx.body));
+    fetched_ += r->body.size();
+    if (r->status == 404) return std::optional<std::string>();  // none, or not worth it
+    if (r->status != 200) return fail(r->describe_status(req.url));
+    return std::optional<std::string>(std::move(r->body));
   }
   std::uint64_t bytes_fetched() const override { return fetched_; }
   std::string describe() const override { return base_; }
 
  private:
+  // image_header: the X-Ingot-Image field, the version "role@latest" resolved to.
   Result<std::string> get_text(const std::string& path, std::string* image_header) {
-    struct Ctx {
-      std::string body;
-      bool overflow = false;
-    } ctx;
-    auto cb = +[](char* p, size_t s, size_t n, void* u) -> size_t {
-      auto* c = static_cast<Ctx*>(u);
-      if (c->body.size() + s * n > kMaxManifestBytes) {
-        c->overflow = true;
-        return 0;
-      }
-      c->body.append(p, s * n);
-      return s * n;
-    };
-    auto r = perform(path, cb, &ctx, image_header);
-    if (ctx.overflow) return fail(base_ + path + ": answer larger than " + std::to_string(kMaxManifestBytes) + " bytes");
+    HttpRequest req = image_route_request(base_ + path);
+    // The write callback sees decoded bytes, so kMaxManifestBytes still bounds them.
+    req.accept_encoding = true;
+    req.max_body = kMaxManifestBytes;
+    auto r = http_.perform(req);
     if (!r) return fail(r.error());
-    return std::move(ctx.body);
-  }
-
-  Result<void> perform(const std::string& path, curl_write_callback cb, void* ctx, std::string* image_header) {
-    if (!curl_) return fail("libcurl failed to initialise");
-    std::string url = base_ + path;
-    curl_easy_reset(curl_);
-    curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, cb);
-    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, ctx);
-    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT, 10L);
-    // A stalled transfer (below 1 KB/s for 60 s) is dead; a slow one is not.
-    curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-    curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_TIME, 60L);
-    curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, "http,https");
-    // Every coding libcurl decodes (zstd, gzip...): the server zstd-codes manifests, ~10x fewer
-    // bytes. The write callback sees decoded bytes, so kMaxManifestBytes still bounds them.
-    curl_easy_setopt(curl_, CURLOPT_ACCEPT_ENCODING, "");
-    std::string resolved;
-    auto hcb = +[](char* p, size_t s, size_t n, void* u) -> size_t {
-      std::string_view line(p, s * n);
-      constexpr std::string_view name = "x-ingot-image:";
-      if (line.size() > name.size()) {
-        bool match = true;
-        for (std::size_t i = 0; i < name.size(); ++i)
-          if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) match = false;
-        if (match) {
-          std::string v(line.substr(name.size()));
-          while (!v.empty() && (v.front() == ' ')) v.erase(v.begin());
-          while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' ')) v.pop_back();
-          *static_cast<std::string*>(u) = v;
-        }
-      }
-      return s * n;
-    };
-    curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, hcb);
-    curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &resolved);
-    CURLcode rc = curl_easy_perform(curl_);
-    long status = 0;
-    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
-    last_status_ = status;
-    if (rc == CURLE_WRITE_ERROR) return fail(url + ": transfer stopped by the receiver");
-    if (rc != CURLE_OK) return fail(url + ": " + curl_easy_strerror(rc));
-    if (status != 200) return fail(url + ": HTTP " + std::to_string(status));
-    if (image_header) *image_header = resolved;
-    return ok();
+    if (r->status != 200) return fail(r->describe_status(req.url));
+    if (image_header) *image_header = r->header("x-ingot-image").value_or("");
+    return std::move(r->body);
   }
 
   std::string base_;
-  CURL* curl_ = nullptr;
+  HttpClient http_;  // one connection, kept alive from object to object
   std::uint64_t fetched_ = 0;
-  long last_status_ = 0;
 };
 
 }  // namespace
@@ -211,5 +126,15 @@ std::unique_ptr<ImageSource> store_source(const ObjectStore& store, std::filesys
 }
 
 std::unique_ptr<ImageSource> http_object_source(std::string base_url) { return std::make_unique<HttpSource>(std::move(base_url)); }
+
+// Connect within 10 s (HttpRequest's default); a transfer below 1 KB/s for 60 s is dead, a slow
+// one is not: an object may be large and the link shared by a rack.
+HttpRequest image_route_request(std::string url) {
+  HttpRequest req;
+  req.url = std::move(url);
+  req.low_speed_bytes = 1024;
+  req.low_speed_time = std::chrono::seconds(60);
+  return req;
+}
 
 }  // namespace ingot::image

@@ -1,6 +1,7 @@
 // Where an image comes from when it is laid onto a tree: the local store, or the server's
-// /images/v1 routes over HTTP (libcurl). Either way every object is decompressed and checked
-// against its hash as it streams, so a corrupt or substituted object never reaches the disk.
+// /images/v1 routes over HTTP (common/http_client.h). Either way every object is decompressed
+// and checked against its hash as it streams, so a corrupt or substituted object never reaches
+// the disk.
 #pragma once
 
 #include <filesystem>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/http_client.h"
 #include "common/result.h"
 #include "imagebuilder/image_ref.h"
 #include "imagebuilder/manifest.h"
@@ -51,5 +53,7 @@ std::unique_ptr<ImageSource> http_source(std::string base_url);
 // The same routes, one request per object, one connection, nothing ahead: what http_source
 // falls back on for the manifest, deltas and files it was not told of.
 std::unique_ptr<ImageSource> http_object_source(std::string base_url);
+// A request to an /images/v1 route with the limits both HTTP sources use.
+HttpRequest image_route_request(std::string url);
 
 }  // namespace ingot::image

@@ -15,8 +15,7 @@
 #include "imagebuilder/delta_fetch.h"
 #include "imagebuilder/delta_store.h"
 #include "imagebuilder/keep_list.h"
-#include "imagebuilder/manifest_json.h"
-#include "imagebuilder/signing.h"
+#include "imagebuilder/signed_manifest.h"
 #include "imagebuilder/write_pool.h"
 
 namespace ingot::image {
@@ -331,20 +330,10 @@ Result<ApplyStats> apply_manifest(const Manifest& m, ImageSource& src, const fs:
 
 Result<ApplyStats> apply_image(ImageSource& src, const std::string& ref, const fs::path& target,
                                const ApplyOptions& opt, std::string* resolved_out) {
-  std::string resolved;
-  auto text = src.manifest_text(ref, &resolved);
-  if (!text) return fail(text.error());
-  auto sig = src.signature_text(resolved);
-  if (!sig) return fail(sig.error());
-  auto pem = src.public_key_pem();
-  if (!pem) return fail(pem.error());
-  auto key = VerifyKey::from_pem(*pem);
-  if (!key) return fail(key.error());
-  if (auto v = key->verify(*text, *sig); !v) return fail(resolved + ": signature check failed: " + v.error().message());
-  auto m = parse_manifest(*text);
-  if (!m) return fail(resolved + ": " + m.error().message());
-  if (resolved_out) *resolved_out = resolved;
-  return apply_manifest(*m, src, target, opt);
+  auto m = fetch_signed(src, ref, "");
+  if (!m) return fail(m.error());
+  if (resolved_out) *resolved_out = m->ref;
+  return apply_manifest(m->manifest, src, target, opt);
 }
 
 }  // namespace ingot::image

@@ -47,8 +47,8 @@ struct ApplyOptions {
 Result<ApplyStats> apply_manifest(const Manifest& m, ImageSource& source, const std::filesystem::path& target,
                                   const ApplyOptions& options = {});
 
-// Fetches, verifies (signature with the key, unless key_pem is empty → the source's key) and
-// applies ref ("role@version" or "role@latest").
+// Fetches and verifies ref ("role@version" or "role@latest") with the source's own key
+// (signed_manifest.h), then applies it.
 Result<ApplyStats> apply_image(ImageSource& source, const std::string& ref, const std::filesystem::path& target,
                                const ApplyOptions& options = {}, std::string* resolved = nullptr);
 

@@ -33,7 +33,8 @@ Result<fs::path> fetch_deb(const std::string& pkg, const fs::path& debs, const L
   if (auto colon = version.find(':'); colon != std::string::npos) version.replace(colon, 1, "%3a");
   fs::path deb = debs / (pkg + "_" + version + "_" + arch + ".deb");
   if (fs::exists(deb)) return deb;
-  if (auto r = run.run({"sh", "-c", "cd '" + debs.string() + "' && apt-get download -q " + pkg}); !r) return fail(r.error());
+  // apt-get download writes to the working directory: env -C sets it, no shell (pkg comes from a recipe).
+  if (auto r = run.run({"env", "-C", debs.string(), "apt-get", "download", "-q", pkg}); !r) return fail(r.error());
   if (!fs::exists(deb)) return fail("apt-get download " + pkg + " did not produce " + deb.string());
   return deb;
 }

@@ -1,13 +1,11 @@
 // http_source(): the server's /images/v1 routes with fetching ahead. prepare() gets the files an
-// apply is about to write; a few worker threads (one libcurl handle and connection each) fetch
+// apply is about to write; a few worker threads (one HttpClient and connection each) fetch
 // their objects in that order, small ones many to a pack (object_pack.h), larger ones by GET,
 // and hold the stored zstd bytes until fetch() asks for them. fetch() still decompresses and
 // hash-checks every object as it is written, exactly as the one-request-per-object source does,
 // so the engine's guarantees (verified while written, temp + rename, resume) are unchanged.
 // Memory is bounded by a window of bytes held ahead; anything not prepared, and every manifest,
 // signature and delta, goes through the plain source (http_object_source).
-#include <curl/curl.h>
-
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -57,8 +55,6 @@ struct Job {
   std::uint64_t reserve = 0;
 };
 
-struct Transfer;
-
 class PackHttpSource final : public ImageSource {
  public:
   explicit PackHttpSource(std::string base) : base_(std::move(base)), plain_(http_object_source(base_)) {}
@@ -93,11 +89,11 @@ class PackHttpSource final : public ImageSource {
  private:
   void stop();
   void worker();
-  void run_job(CURL* curl, const Job& job);
+  void run_job(HttpClient& http, const Job& job);
   void fail_rest(const Job& job, const std::string& why);
   void deliver(const Digest& d, std::string&& stored);
   void release(Slot& s, const Digest& d);
-  Result<long> perform(CURL* curl, const std::string& path, const std::string* post, Transfer& t);
+  Result<HttpResponse> perform(HttpClient& http, const std::string& path, const std::string* post, const HttpBodySink& body);
 
   std::string base_;
   std::unique_ptr<ImageSource> plain_;
@@ -237,7 +233,7 @@ void PackHttpSource::fail_rest(const Job& job, const std::string& why) {
 }
 
 void PackHttpSource::worker() {
-  CURL* curl = curl_easy_init();
+  HttpClient http;  // this worker's connection, kept alive from job to job
   for (;;) {
     Job job;
     {
@@ -251,101 +247,43 @@ void PackHttpSource::worker() {
       job = jobs_[next_job_++];
       ahead_ += job.reserve;
     }
-    if (!curl) {
-      fail_rest(job, "libcurl failed to initialise");
-      continue;
-    }
-    run_job(curl, job);
+    run_job(http, job);
   }
-  if (curl) curl_easy_cleanup(curl);
 }
 
-// What a transfer's write callback needs: where the body goes while the status is 200, and
-// the start of an error answer otherwise (servers explain a 4xx in its body).
-struct Transfer {
-  PackHttpSource* self = nullptr;
-  CURL* curl = nullptr;
-  std::atomic<bool>* abort = nullptr;
-  std::atomic<std::uint64_t>* counted = nullptr;
-  std::function<Result<void>(std::span<const std::uint8_t>)> body;
-  Result<void> error = ok();
-  std::string error_text;
-};
-
-// Error bodies are a line or two; more is not worth holding.
-constexpr std::size_t kMaxErrorText = 512;
-
-size_t on_data(char* p, size_t s, size_t n, void* u) {
-  auto* t = static_cast<Transfer*>(u);
-  if (*t->abort) return 0;
-  long status = 0;
-  curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
-  if (status != 200) {
-    t->error_text.append(p, std::min(s * n, kMaxErrorText - std::min(kMaxErrorText, t->error_text.size())));
-    return s * n;
-  }
-  *t->counted += s * n;
-  if (auto r = t->body({reinterpret_cast<const std::uint8_t*>(p), s * n}); !r) {
-    t->error = r;
-    return 0;
-  }
-  return s * n;
+// A GET, or a POST of a pack request; body gets a 200 answer's bytes as they arrive (the status
+// is the caller's to judge; an error answer's first lines are in the response's body).
+Result<HttpResponse> PackHttpSource::perform(HttpClient& http, const std::string& path, const std::string* post,
+                                             const HttpBodySink& body) {
+  HttpRequest req = image_route_request(base_ + path);
+  if (post) req.method = HttpMethod::post, req.body = *post, req.content_type = "text/plain";
+  req.on_body = [&](std::string_view chunk) -> Result<void> {
+    if (abort_) return fail(std::make_error_code(std::errc::operation_canceled), "the apply is over");
+    ahead_bytes_ += chunk.size();
+    return body(chunk);
+  };
+  return http.perform(req);
 }
 
-std::string trimmed(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return text;
-}
-
-Result<long> PackHttpSource::perform(CURL* curl, const std::string& path, const std::string* post, Transfer& t) {
-  std::string url = base_ + path;
-  curl_easy_reset(curl);
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-  // A stalled transfer (below 1 KB/s for 60 s) is dead; a slow one is not.
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_slist* headers = nullptr;
-  if (post) {
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, post->data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(post->size()));
-    // No "Expect: 100-continue": it costs a round trip (or a second's wait) per pack.
-    headers = curl_slist_append(headers, "Expect:");
-    headers = curl_slist_append(headers, "Content-Type: text/plain");
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  }
-  t.self = this, t.curl = curl, t.abort = &abort_, t.counted = &ahead_bytes_;
-  CURLcode rc = curl_easy_perform(curl);
-  curl_slist_free_all(headers);
-  long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  if (!t.error) return fail(url + ": " + t.error.error().message());
-  if (rc != CURLE_OK) return fail(url + ": " + curl_easy_strerror(rc));
-  return status;
-}
-
-void PackHttpSource::run_job(CURL* curl, const Job& job) {
+void PackHttpSource::run_job(HttpClient& http, const Job& job) {
   if (job.packed && !packs_unsupported_) {
     PackReader reader(job.digests, [this](const Digest& d, std::string&& stored) {
       deliver(d, std::move(stored));
       return ok();
     });
-    Transfer t;
-    t.body = [&](std::span<const std::uint8_t> b) { return reader.feed(b); };
     std::string request = encode_pack_request(job.digests);
-    auto status = perform(curl, "/images/v1/objects/pack", &request, t);
-    if (!status) return fail_rest(job, status.error().message());
+    const std::string path = "/images/v1/objects/pack";
+    auto r = perform(http, path, &request, [&](std::string_view b) {
+      return reader.feed({reinterpret_cast<const std::uint8_t*>(b.data()), b.size()});
+    });
+    if (!r) return fail_rest(job, r.error().message());
     // An older server has no pack route: the objects one by one then, for this job and after.
-    if (*status == 405) {
+    if (r->status == 405) {
       packs_unsupported_ = true;
-    } else if (*status != 200) {
-      return fail_rest(job, base_ + "/images/v1/objects/pack: HTTP " + std::to_string(*status) + ": " + trimmed(t.error_text));
+    } else if (r->status != 200) {
+      return fail_rest(job, r->describe_status(base_ + path));
     } else if (auto done = reader.finish(); !done) {
-      return fail_rest(job, base_ + "/images/v1/objects/pack: " + done.error().message());
+      return fail_rest(job, base_ + path + ": " + done.error().message());
     } else {
       return;
     }
@@ -359,16 +297,14 @@ void PackHttpSource::run_job(CURL* curl, const Job& job) {
       bound = stored_bound(it->second.size);
     }
     std::string stored;
-    Transfer t;
-    t.body = [&](std::span<const std::uint8_t> b) -> Result<void> {
+    const std::string path = "/images/v1/objects/" + d.hex();
+    auto r = perform(http, path, nullptr, [&](std::string_view b) -> Result<void> {
       if (stored.size() + b.size() > bound) return fail("object " + d.hex() + " is larger than its size allows");
-      stored.append(reinterpret_cast<const char*>(b.data()), b.size());
+      stored.append(b);
       return ok();
-    };
-    auto status = perform(curl, "/images/v1/objects/" + d.hex(), nullptr, t);
-    if (!status) return fail_rest(job, status.error().message());
-    if (*status != 200)
-      return fail_rest(job, base_ + "/images/v1/objects/" + d.hex() + ": HTTP " + std::to_string(*status));
+    });
+    if (!r) return fail_rest(job, r.error().message());
+    if (r->status != 200) return fail_rest(job, r->describe_status(base_ + path));
     deliver(d, std::move(stored));
   }
 }

@@ -183,7 +183,10 @@ std::string compress_object(std::string_view content) {
   return out;
 }
 
-Result<std::string> decompress_object(std::string_view compressed, const Digest& expected, std::uint64_t max_output) {
+namespace {
+
+// The output of one whole frame; expected: the digest it must have, when it is an object.
+Result<std::string> decode_whole(std::string_view compressed, std::uint64_t max_output, const Digest* expected) {
   std::string out;
   ObjectDecoder dec(
       [&](std::span<const std::uint8_t> b) {
@@ -192,8 +195,31 @@ Result<std::string> decompress_object(std::string_view compressed, const Digest&
       },
       max_output);
   if (auto r = dec.update({reinterpret_cast<const std::uint8_t*>(compressed.data()), compressed.size()}); !r) return fail(r.error());
-  if (auto r = dec.finish(expected); !r) return fail(r.error());
+  if (expected) {
+    if (auto r = dec.finish(*expected); !r) return fail(r.error());
+  } else if (auto r = dec.finish_frame(); !r) {
+    return fail(r.error());
+  }
   return out;
+}
+
+}  // namespace
+
+Result<std::string> decompress_object(std::string_view compressed, const Digest& expected, std::uint64_t max_output) {
+  return decode_whole(compressed, max_output, &expected);
+}
+
+Result<std::string> zstd_compress(std::string_view data, int level) {
+  std::string out(ZSTD_compressBound(data.size()), '\0');
+  // Its own context, not the thread's: an ObjectEncoder may be alive on this thread.
+  std::size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), level);
+  if (ZSTD_isError(n)) return zstd_error("compression failed", n);
+  out.resize(n);
+  return out;
+}
+
+Result<std::string> zstd_decompress(std::string_view frame, std::uint64_t max_output) {
+  return decode_whole(frame, max_output, nullptr);
 }
 
 }  // namespace ingot::image

@@ -2,6 +2,8 @@
 // is named by the SHA-256 of the *uncompressed* content, so the decoder hashes as it goes and
 // finish() says whether the bytes were the object they claimed to be. Used by the store, and by
 // anything that receives objects over the network (bounded: it refuses output beyond a limit).
+// Also the whole-buffer zstd frames of what is not an object (initramfs, the deploy ramdisk,
+// manifests coded for the wire): every zstd call of ingot is in object_codec.cpp.
 #pragma once
 
 #include <cstddef>
@@ -67,5 +69,11 @@ class ObjectDecoder {
 // Whole-buffer helpers for small objects and tests.
 std::string compress_object(std::string_view content);
 Result<std::string> decompress_object(std::string_view compressed, const Digest& expected, std::uint64_t max_output);
+
+// One zstd frame of data at level (1..19), its content size recorded in the frame header.
+Result<std::string> zstd_compress(std::string_view data, int level);
+// The content of one zstd frame; a frame decoding to more than max_output bytes, asking for a
+// larger window than objects may, or followed by other bytes is refused.
+Result<std::string> zstd_decompress(std::string_view frame, std::uint64_t max_output);
 
 }  // namespace ingot::image

@@ -1,14 +1,15 @@
 #include "imagebuilder/shared_libraries.h"
 
-#include <cstdio>
 #include <fstream>
 #include <sstream>
+
+#include "common/command_runner.h"
 
 namespace ingot::image {
 namespace {
 
-// A dynamically linked program names a few dozen libraries; more is not ldd talking.
-constexpr std::size_t kMaxLddOutput = 1 << 20;
+// ldd answers in milliseconds; a hung one (a loader looping on a broken binary) is not waited for.
+constexpr auto kLddTimeout = std::chrono::seconds(60);
 
 std::string trim(std::string_view s) {
   auto b = s.find_first_not_of(" \t");
@@ -45,17 +46,13 @@ SharedLibraries parse_ldd_output(std::string_view text) {
 
 SharedLibraries shared_libraries_of(const std::filesystem::path& program) {
   if (!is_elf_file(program)) return {};
-  // ldd refuses paths it cannot quote safely itself; ours come from the builder, not the network,
-  // but a quote in a file name would still break the shell command: refuse it.
-  std::string p = program.string();
-  if (p.find('\'') != std::string::npos) return {};
-  std::string text;
-  if (FILE* f = ::popen(("ldd '" + p + "' 2>/dev/null").c_str(), "r")) {
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0 && text.size() < kMaxLddOutput;) text.append(buf, n);
-    ::pclose(f);
-  }
-  return parse_ldd_output(text);
+  // An argv, no shell: any file name (a quote, a leading '-') is passed as it is. ldd's own complaints ("not a dynamic
+  // executable") come interleaved and name no absolute path, so the parser passes over them;
+  // output is capped at kMaxCommandOutput, far above the few dozen lines a program needs.
+  SystemRunner runner;
+  auto r = runner.run({"ldd", "--", program.string()}, {}, kLddTimeout);
+  if (!r) return {};
+  return parse_ldd_output(r->output);
 }
 
 bool is_elf_file(const std::filesystem::path& path) {

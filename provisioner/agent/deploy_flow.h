@@ -15,7 +15,7 @@
 
 #include "common/result.h"
 #include "common/command_runner.h"
-#include "provisioner/agent/server_client.h"
+#include "common/server_client.h"
 
 namespace ingot::agent {
 

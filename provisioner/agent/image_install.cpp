@@ -49,7 +49,7 @@ Result<SyncStats> install_image(const std::string& server, const std::string& /*
   // The signed manifest is kept on the node (image_state.h): upgrades plan against it and
   // accept only manifests signed with the key it verified with.
   auto lay = [&]() -> Result<image::ApplyStats> {
-    auto m = fetch_signed(*source, ref, "");
+    auto m = image::fetch_signed(*source, ref, "");
     if (!m) return fail(m.error());
     resolved = m->ref;
     auto applied = image::apply_manifest(m->manifest, *source, target, opt);

@@ -3,40 +3,13 @@
 #include <sstream>
 
 #include "imagebuilder/file_io.h"
-#include "imagebuilder/image_ref.h"
 #include "imagebuilder/manifest_json.h"
 #include "imagebuilder/signing.h"
 
 namespace ingot::agent {
 namespace fs = std::filesystem;
 
-Result<SignedManifest> verify_signed(std::string ref, std::string text, std::string signature, std::string key_pem) {
-  auto key = image::VerifyKey::from_pem(key_pem);
-  if (!key) return fail(ref + ": unusable public key: " + key.error().message());
-  if (auto v = key->verify(text, signature); !v) return fail(ref + ": signature check failed: " + v.error().message());
-  auto m = image::parse_manifest(text);
-  if (!m) return fail(ref + ": " + m.error().message());
-  if (m->ref().str() != ref) return fail(ref + ": the signed manifest is " + m->ref().str());
-  SignedManifest out{std::move(ref), std::move(text), std::move(signature), std::move(key_pem), std::move(*m)};
-  return out;
-}
-
-Result<SignedManifest> fetch_signed(image::ImageSource& source, const std::string& ref, const std::string& trusted) {
-  std::string resolved;
-  auto text = source.manifest_text(ref, &resolved);
-  if (!text) return fail(text.error());
-  auto sig = source.signature_text(resolved);
-  if (!sig) return fail(sig.error());
-  std::string pem = trusted;
-  if (pem.empty()) {
-    auto k = source.public_key_pem();
-    if (!k) return fail(k.error());
-    pem = *k;
-  }
-  return verify_signed(resolved, std::move(*text), std::move(*sig), std::move(pem));
-}
-
-Result<void> write_image_state(const fs::path& dir, const SignedManifest& m) {
+Result<void> write_image_state(const fs::path& dir, const image::SignedManifest& m) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return fail(ec, "create " + dir.string());
@@ -49,7 +22,7 @@ Result<void> write_image_state(const fs::path& dir, const SignedManifest& m) {
   return image::write_file_atomic(dir / "manifest.json", m.text);
 }
 
-Result<SignedManifest> read_image_state(const fs::path& dir) {
+Result<image::SignedManifest> read_image_state(const fs::path& dir) {
   auto text = image::read_file_limited(dir / "manifest.json", image::kMaxManifestBytes);
   if (!text) return fail("no image state in " + dir.string() + ": " + text.error().message());
   auto sig = image::read_file_limited(dir / "manifest.sig", image::kMaxSignatureFileBytes);
@@ -60,7 +33,7 @@ Result<SignedManifest> read_image_state(const fs::path& dir) {
   if (!ref) return fail(ref.error());
   std::string r = *ref;
   while (!r.empty() && (r.back() == '\n' || r.back() == ' ')) r.pop_back();
-  return verify_signed(r, std::move(*text), std::move(*sig), std::move(*key));
+  return image::verify_signed(r, std::move(*text), std::move(*sig), std::move(*key));
 }
 
 Result<void> write_node_config_list(const fs::path& root, const std::vector<std::string>& paths) {

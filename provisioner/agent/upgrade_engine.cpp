@@ -70,7 +70,7 @@ class Upgrade {
     from_ = std::move(*current);
     out_.from = from_.ref;
     out_.to = req_.target;
-    auto target = fetch_signed(src_, req_.target, from_.key_pem);
+    auto target = image::fetch_signed(src_, req_.target, from_.key_pem);
     if (!target) return failed("refused " + req_.target + ": " + target.error().message());
     to_ = std::move(*target);
     out_.to = to_.ref;
@@ -228,7 +228,7 @@ class Upgrade {
   CommandRunner& runner_;
   const UpgradeReporter& report_;
   UpgradeArea area_;
-  SignedManifest from_, to_;
+  image::SignedManifest from_, to_;
   image::KeepList protect_;
   std::vector<std::string> drifted_;
   image::UpgradePolicy policy_;

@@ -31,7 +31,7 @@ Result<void> settle(const UpgradeArea& area, UpgradeJournal& j, const char* stat
   return area.save(j);
 }
 
-Result<image::KeepList> protect_for(const fs::path& root, const SignedManifest& from, const SignedManifest& to) {
+Result<image::KeepList> protect_for(const fs::path& root, const image::SignedManifest& from, const image::SignedManifest& to) {
   auto node_config = read_node_config_list(root);
   if (!node_config) return fail(node_config.error());
   return image::protected_paths(from.manifest, to.manifest, *node_config);

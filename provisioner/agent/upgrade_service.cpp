@@ -9,7 +9,7 @@
 #include "imagebuilder/file_io.h"
 #include "common/command_runner.h"
 #include "provisioner/agent/image_state.h"
-#include "provisioner/agent/server_client.h"
+#include "common/server_client.h"
 #include "provisioner/agent/upgrade_journal.h"
 
 namespace ingot::agent {

@@ -1,10 +1,11 @@
 #include "provisioner/inventory/token.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <stdexcept>
+
+#include "imagebuilder/digest.h"
 
 namespace ingot::inventory {
 namespace {
@@ -25,12 +26,7 @@ std::string random_token() {
   return hex(buf, sizeof buf);
 }
 
-std::string sha256_hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  return hex(md, len);
-}
+std::string sha256_hex(std::string_view data) { return image::sha256(data).hex(); }
 
 bool same_secret(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;

@@ -1,20 +1,20 @@
 #include "provisioner/ramdisk/ramdisk_builder.h"
 
-#include <cstdio>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 #include <sys/stat.h>
 
-#include <zstd.h>
-
+#include "common/command_runner.h"
 #include "common/log.h"
+#include "imagebuilder/cpio_writer.h"
+#include "imagebuilder/object_codec.h"
 #include "imagebuilder/shared_libraries.h"
-#include "provisioner/ramdisk/cpio_writer.h"
 
 namespace ingot::ramdisk {
 namespace fs = std::filesystem;
+using image::CpioWriter;
 
 namespace {
 
@@ -32,17 +32,8 @@ esac
 exit 0
 )";
 
-std::string run_capture(const std::string& cmd, int* rc = nullptr) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int st = pclose(p);
-  if (rc) *rc = st;
-  return out;
-}
+// depmod and busybox --list-full answer within seconds; a minute means something is wrong.
+constexpr auto kHostToolTimeout = std::chrono::seconds(60);
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -164,10 +155,10 @@ Result<RamdiskResult> build_ramdisk(const RamdiskSpec& spec) {
     return fail((spec.kernel_dir / "boot").string() + ": no vmlinuz-* (extract a linux-image package there: scripts/fetch-kernel.sh)");
   res.kernel_version = vmlinuz.filename().string().substr(8);
   fs::path moddir = spec.kernel_dir / "lib/modules" / res.kernel_version;
+  SystemRunner runner;
   if (!fs::exists(moddir / "modules.dep")) {
-    int rc = 0;
-    run_capture("depmod -b '" + spec.kernel_dir.string() + "' " + res.kernel_version + " 2>&1", &rc);
-    if (rc != 0) return fail("depmod failed for " + moddir.string());
+    auto depmod = runner.check({"depmod", "-b", spec.kernel_dir.string(), res.kernel_version}, {}, kHostToolTimeout);
+    if (!depmod) return fail("depmod failed for " + moddir.string() + ": " + depmod.error().message());
   }
   auto mods = read_modules_dep(moddir);
   if (!mods) return fail(mods.error());
@@ -210,7 +201,9 @@ Result<RamdiskResult> build_ramdisk(const RamdiskSpec& spec) {
   // busybox-static provides the shell and the small tools; real programs above take precedence.
   const std::string busybox = "/bin/busybox";
   if (!tree.copy_host(busybox)) return fail("busybox-static is not installed (/bin/busybox)");
-  std::istringstream applets(run_capture(busybox + " --list-full"));
+  auto list = runner.check({busybox, "--list-full"}, {}, kHostToolTimeout);
+  if (!list) return fail(list.error());
+  std::istringstream applets(*list);
   std::string applet;
   while (std::getline(applets, applet)) {
     std::string path = "/" + applet;
@@ -237,12 +230,10 @@ Result<RamdiskResult> build_ramdisk(const RamdiskSpec& spec) {
   CpioWriter w;
   tree.write(w, res.files, res.uncompressed_bytes);
   auto archive = w.finish();
-
-  std::string packed(ZSTD_compressBound(archive.size()), '\0');
-  std::size_t n = ZSTD_compress(packed.data(), packed.size(), archive.data(), archive.size(), spec.zstd_level);
-  if (ZSTD_isError(n)) return fail(std::string("zstd: ") + ZSTD_getErrorName(n));
-  packed.resize(n);
-  res.compressed_bytes = n;
+  if (!archive) return fail(archive.error());
+  auto packed = image::zstd_compress(*archive, spec.zstd_level);
+  if (!packed) return fail(packed.error());
+  res.compressed_bytes = packed->size();
 
   std::error_code ec;
   fs::create_directories(spec.out_dir, ec);
@@ -254,7 +245,7 @@ Result<RamdiskResult> build_ramdisk(const RamdiskSpec& spec) {
   if (ec) return fail(ec, "copy " + vmlinuz.string());
   {
     std::ofstream out(spec.out_dir / "initrd.img.tmp", std::ios::binary | std::ios::trunc);
-    out.write(packed.data(), static_cast<std::streamsize>(packed.size()));
+    out.write(packed->data(), static_cast<std::streamsize>(packed->size()));
     if (!out) return fail("write " + (spec.out_dir / "initrd.img.tmp").string());
   }
   fs::rename(spec.out_dir / "vmlinuz.tmp", res.kernel, ec);

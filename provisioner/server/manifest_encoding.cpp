@@ -1,8 +1,6 @@
 // zstd-coded manifests: the Accept-Encoding check (RFC 9110 §12.5.3) and the encoded cache.
 #include "provisioner/server/manifest_encoding.h"
 
-#include <zstd.h>
-
 #include <cctype>
 #include <list>
 #include <mutex>
@@ -10,6 +8,7 @@
 
 #include "imagebuilder/file_io.h"
 #include "imagebuilder/manifest_json.h"
+#include "imagebuilder/object_codec.h"
 #include "pxe/http_request.h"
 
 namespace ingot::server {
@@ -87,11 +86,9 @@ Result<std::shared_ptr<const std::string>> zstd_encoded_manifest(const std::file
   }
   auto text = image::read_file_limited(path, image::kMaxManifestBytes);
   if (!text) return fail(text.error());
-  std::string out(ZSTD_compressBound(text->size()), '\0');
-  std::size_t n = ZSTD_compress(out.data(), out.size(), text->data(), text->size(), kManifestZstdLevel);
-  if (ZSTD_isError(n)) return fail(std::string("zstd: ") + ZSTD_getErrorName(n));
-  out.resize(n);
-  auto encoded = std::make_shared<const std::string>(std::move(out));
+  auto out = image::zstd_compress(*text, kManifestZstdLevel);
+  if (!out) return fail(path.string() + ": " + out.error().message());
+  auto encoded = std::make_shared<const std::string>(std::move(*out));
   std::lock_guard lock(cache_mutex);
   cache.push_front(Entry{path.string(), size, mtime_ns, encoded});
   if (cache.size() > kManifestCacheEntries) cache.pop_back();

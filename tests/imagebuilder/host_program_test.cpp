@@ -94,3 +94,12 @@ TEST_CASE("recipe: ingot_agent is a boolean any layer may set") {
   CHECK(bad.error().message().find("ingot_agent") != std::string::npos);
   CHECK(bad.error().message().find("bad/recipe.json") != std::string::npos);
 }
+
+TEST_CASE("ldd runs without a shell: a program whose name has a quote and a space still resolves") {
+  TempDir dir;
+  fs::path odd = dir / "it's -env";
+  fs::copy_file("/usr/bin/env", odd);
+  auto libs = shared_libraries_of(odd);
+  CHECK(libs.paths == shared_libraries_of("/usr/bin/env").paths);
+  CHECK_FALSE(libs.paths.empty());
+}

@@ -1,4 +1,2 @@
-ingot_doctest(test_cpio_writer SOURCES ${CMAKE_CURRENT_LIST_DIR}/cpio_writer_test.cpp
-  LIBS ingot::ramdisk LABEL integration)
 ingot_script_test(test_ramdisk_boot SCRIPT ${CMAKE_CURRENT_LIST_DIR}/ramdisk_boot.sh
   LABEL e2e TIMEOUT 600 RUN_SERIAL)

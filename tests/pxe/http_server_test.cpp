@@ -3,35 +3,13 @@
 // 404 off the routes, keep-alive across streamed responses.
 #include <doctest/doctest.h>
 
-#include <thread>
-
-#include "pxe/http_server.h"
+#include "tests/pxe/running_http_server.h"
 #include "tests/support/test_support.h"
 
 using namespace ingot;
 using namespace ingot::pxe;
 
-namespace {
-struct Running {
-  asio::io_context io;
-  std::unique_ptr<HttpServer> server;
-  std::thread thread;
-  explicit Running(HttpRouter router) {
-    HttpServerSettings s;
-    s.address = "127.0.0.1";
-    s.port = 0;
-    auto started = HttpServer::start(io, s, std::move(router));
-    REQUIRE(started);
-    server = std::move(*started);
-    thread = std::thread([this] { io.run(); });
-  }
-  ~Running() {
-    io.stop();
-    thread.join();
-  }
-  std::string url(std::string_view path) const { return "http://127.0.0.1:" + std::to_string(server->port()) + std::string(path); }
-};
-}  // namespace
+using Running = test::RunningHttpServer;
 
 TEST_CASE("streamed body, throwing handler, 404 on an empty router path") {
   HttpRouter router;

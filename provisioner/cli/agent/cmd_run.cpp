@@ -15,6 +15,7 @@ namespace {
 
 int run(const ingot::cli::Args& args) {
   using namespace ingot::agent;
+  using ingot::ServerClient;
   using ingot::SystemRunner;
   ingot::cli::Flags f(args, {"server", "token", "cmdline-file", "target", "detect-root"});
   if (!f.ok()) {

@@ -21,10 +21,10 @@ std::optional<Conn> connect(const Flags& f, const char* cmd) {
     std::cerr << "ingot " << cmd << ": no token: set INGOT_TOKEN (see <state-dir>/admin.token) or pass --token\n";
     return std::nullopt;
   }
-  agent::RetryPolicy quick;
+  RetryPolicy quick;
   quick.give_up_after = std::chrono::seconds(3);
   quick.request_timeout = std::chrono::seconds(120);
-  return Conn{std::make_unique<agent::ServerClient>(url, token, quick), f.has("json")};
+  return Conn{std::make_unique<ServerClient>(url, token, quick), f.has("json")};
 }
 
 std::vector<std::string> with_conn(std::vector<std::string> v) {

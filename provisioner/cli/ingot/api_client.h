@@ -11,12 +11,12 @@
 #include <nlohmann/json.hpp>
 
 #include "common/cli.h"
-#include "provisioner/agent/server_client.h"
+#include "common/server_client.h"
 
 namespace ingot::cli {
 
 struct Conn {
-  std::unique_ptr<agent::ServerClient> client;
+  std::unique_ptr<ServerClient> client;
   bool json_out = false;
 };
 

@@ -91,7 +91,7 @@ int node_add(const Args& a) {
   return 0;
 }
 
-int follow(ingot::agent::ServerClient& client, const std::string& name, int timeout_s) {
+int follow(ingot::ServerClient& client, const std::string& name, int timeout_s) {
   std::int64_t after = 0;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
   if (auto all = client.get_json("/api/v1/events"); all && !all->empty()) after = all->back().value("id", 0LL);

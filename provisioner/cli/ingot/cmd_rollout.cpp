@@ -82,7 +82,7 @@ void print_rollout(const json& r) {
 }
 
 // Follows a rollout's events until it is done (0), stopped or aborted (1), or time is up (1).
-int wait_rollout(ingot::agent::ServerClient& c, std::int64_t id, int timeout_s, std::int64_t seen) {
+int wait_rollout(ingot::ServerClient& c, std::int64_t id, int timeout_s, std::int64_t seen) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
   while (std::chrono::steady_clock::now() < deadline) {
     auto r = c.get_json("/api/v1/rollouts/" + std::to_string(id));
@@ -172,7 +172,7 @@ int rollout_act(const Args& a, const char* action) {
 }
 
 // Follows one node's upgrade events until a final one: 0 on done, 1 otherwise.
-int wait_node(ingot::agent::ServerClient& c, const std::string& name, std::int64_t after, int timeout_s) {
+int wait_node(ingot::ServerClient& c, const std::string& name, std::int64_t after, int timeout_s) {
   const std::set<std::string> final_kinds = {"done", "failed", "rolled_back", "timed_out", "cancelled"};
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
   while (std::chrono::steady_clock::now() < deadline) {

@@ -1,19 +1,20 @@
-// The agent's line to the server: JSON over HTTP with the node's bearer token (libcurl).
+// A client of the ingot server's REST API: JSON over HTTP (common/http_client.h) with a bearer
+// token, used by the node agent (its node token) and the `ingot` CLI (the admin token).
 // Connection failures and 5xx are retried with backoff until a deadline — a server restart or
 // a flapping switch port must not fail a deploy — while 4xx answers are final.
 #pragma once
 
 #include <chrono>
-#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "common/http_client.h"
 #include "common/result.h"
 
-namespace ingot::agent {
+namespace ingot {
 
-// Responses the agent reads whole (plans, config bundles); images stream through the sync engine.
+// Responses read whole (plans, config bundles); images stream through the sync engine.
 inline constexpr std::size_t kMaxResponseBytes = 64 * 1024 * 1024;
 
 struct RetryPolicy {
@@ -26,21 +27,19 @@ struct RetryPolicy {
 class ServerClient {
  public:
   ServerClient(std::string base_url, std::string token, RetryPolicy retry = {});
-  ~ServerClient();
-  ServerClient(const ServerClient&) = delete;
-  ServerClient& operator=(const ServerClient&) = delete;
 
+  // 4xx: errc::permission_denied with the server's "error" text; out of retries: errc::timed_out.
   Result<nlohmann::json> get_json(const std::string& path);
   Result<nlohmann::json> post_json(const std::string& path, const nlohmann::json& body);
   const std::string& base_url() const { return base_; }
 
  private:
-  Result<nlohmann::json> request(const std::string& method, const std::string& path, const std::string& body);
+  Result<nlohmann::json> request(HttpMethod method, const std::string& path, const std::string& body);
 
   std::string base_;
   std::string token_;
   RetryPolicy retry_;
-  void* curl_ = nullptr;  // CURL*, kept out of this header
+  HttpClient http_;  // one connection, kept alive across requests
 };
 
-}  // namespace ingot::agent
+}  // namespace ingot
