@@ -84,19 +84,48 @@ struct Inventory::BootView {
   }
 };
 
-Inventory::Inventory(store::Db db) : db_(std::move(db)), boot_(std::make_shared<BootView>()) {}
+Inventory::Inventory(store::Db db, std::shared_ptr<const SecretBox> secrets)
+    : db_(std::move(db)), secrets_(std::move(secrets)), boot_(std::make_shared<BootView>()) {}
 
 Result<Inventory> Inventory::open(const std::filesystem::path& db_file) {
+  auto secrets = SecretBox::open_or_create(db_file.parent_path() / kSecretKeyFile);
+  if (!secrets) return fail(secrets.error());
   auto db = store::Db::open(db_file);
   if (!db) return fail(db.error());
-  return open(std::move(*db));
+  return open(std::move(*db), std::make_shared<const SecretBox>(std::move(*secrets)));
 }
 
-Result<Inventory> Inventory::open(store::Db db) {
+Result<Inventory> Inventory::open(store::Db db, std::shared_ptr<const SecretBox> secrets) {
   if (auto r = store::migrate(db); !r) return fail(r.error());
-  Inventory inv(std::move(db));
+  Inventory inv(std::move(db), std::move(secrets));
+  if (auto r = inv.seal_clear_passwords(); !r) return fail(r.error());
   if (auto r = inv.load_boot_view(); !r) return fail(r.error());
   return inv;
+}
+
+Result<void> Inventory::seal_clear_passwords() {
+  bool sealed_some = false;
+  auto r = db_.transaction([&]() -> Result<void> {
+    auto st = db_.prepare("SELECT id, bmc_password FROM nodes WHERE bmc_password IS NOT NULL AND bmc_password != ''");
+    if (!st) return fail(st.error());
+    auto rows = st->rows([](const store::Statement& row) { return std::pair{row.int64(0), row.text(1)}; });
+    if (!rows) return fail(rows.error());
+    st = db_.prepare("UPDATE nodes SET bmc_password = ? WHERE id = ?");
+    if (!st) return fail(st.error());
+    for (auto& [id, value] : *rows) {
+      if (SecretBox::is_sealed(value)) continue;
+      auto sealed = secrets_->seal(value);
+      if (!sealed) return fail(sealed.error());
+      st->reset();
+      st->bind(1, std::string_view(*sealed)).bind(2, id);
+      if (auto r = st->run(); !r) return r;
+      sealed_some = true;
+    }
+    return ok();
+  });
+  if (!r || !sealed_some) return r;
+  // The clear pages must not outlive the update in the WAL or the main file's free space.
+  return db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 Inventory::Inventory(Inventory&& o) noexcept = default;
@@ -143,12 +172,18 @@ Result<Node> Inventory::add_node(const NewNode& n) {
   if (!valid_node_name(n.name))
     return fail("node name '" + n.name + "' is not a hostname label (1-63 of a-z, 0-9, '-', not starting with '-')");
   std::int64_t id = 0;
+  std::optional<std::string> sealed;
+  if (n.bmc_password) {
+    auto s = secrets_->seal(*n.bmc_password);
+    if (!s) return fail(s.error());
+    sealed = std::move(*s);
+  }
   auto r = db_.transaction([&]() -> Result<void> {
     auto st = db_.prepare(
         "INSERT INTO nodes(name, mac, bmc, bmc_password, state, created_ms, updated_ms) VALUES(?,?,?,?,?,?,?)");
     if (!st) return fail(st.error());
     std::int64_t t = now_ms();
-    st->bind(1, std::string_view(n.name)).bind(2, n.mac).bind(3, n.bmc).bind(4, n.bmc_password);
+    st->bind(1, std::string_view(n.name)).bind(2, n.mac).bind(3, n.bmc).bind(4, sealed);
     st->bind(5, to_string(NodeState::enrolled)).bind(6, t).bind(7, t);
     if (auto e = st->run(); !e) {
       return fail(e.error().code, "node '" + n.name + "'" + (n.mac ? " / MAC " + *n.mac : std::string()) +
@@ -297,8 +332,10 @@ Result<std::optional<std::string>> Inventory::bmc_password(std::int64_t id) {
   st->bind(1, id);
   auto row = st->step();
   if (!row) return fail(row.error());
-  if (!*row || st->is_null(0)) return std::optional<std::string>{};
-  return std::optional<std::string>{st->text(0)};
+  if (!*row || st->is_null(0) || st->text(0).empty()) return std::optional<std::string>{};
+  auto plain = secrets_->open(st->text(0));
+  if (!plain) return fail(plain.error());
+  return std::optional<std::string>{std::move(*plain)};
 }
 
 Result<std::string> Inventory::issue_token(std::int64_t id) {

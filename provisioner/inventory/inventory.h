@@ -17,6 +17,7 @@
 
 #include "common/result.h"
 #include "provisioner/inventory/node_state.h"
+#include "provisioner/inventory/secret_box.h"
 #include "provisioner/store/sqlite_db.h"
 
 namespace ingot::inventory {
@@ -74,9 +75,11 @@ bool valid_node_name(std::string_view name);
 
 class Inventory {
  public:
+  // BMC passwords are sealed under the key in kSecretKeyFile beside db_file.
   static Result<Inventory> open(const std::filesystem::path& db_file);
-  // On a connection shared with the other stores (migrates the schema first).
-  static Result<Inventory> open(store::Db db);
+  // On a connection shared with the other stores (migrates the schema first, then seals any
+  // BMC password an older version stored in clear).
+  static Result<Inventory> open(store::Db db, std::shared_ptr<const SecretBox> secrets);
 
   Inventory(Inventory&&) noexcept;
   Inventory& operator=(Inventory&&) noexcept;
@@ -108,6 +111,7 @@ class Inventory {
   Result<void> set_mac(std::int64_t id, const std::string& mac);
   Result<void> set_goal(std::int64_t id, std::string_view goal);
   Result<void> set_image(std::int64_t id, std::string_view image);
+  // The node's BMC password, unsealed.
   Result<std::optional<std::string>> bmc_password(std::int64_t id);
 
   // Issues a fresh per-node agent token (the previous one stops working). Only its SHA-256 is
@@ -121,7 +125,8 @@ class Inventory {
 
  private:
   struct BootView;
-  explicit Inventory(store::Db db);
+  Inventory(store::Db db, std::shared_ptr<const SecretBox> secrets);
+  Result<void> seal_clear_passwords();
   Result<std::optional<Node>> find_one(std::string_view where, std::string_view value);
   // After a write to node id: its boot entry refreshed, the node as it now is.
   Result<Node> written(std::int64_t id);
@@ -131,6 +136,7 @@ class Inventory {
   void refresh_boot_entry(std::int64_t id);
 
   store::Db db_;
+  std::shared_ptr<const SecretBox> secrets_;
   std::shared_ptr<BootView> boot_;
 };
 

@@ -83,9 +83,15 @@ Result<std::unique_ptr<Provisioner>> Provisioner::open(asio::io_context& io, Ser
   std::error_code ec;
   fs::create_directories(cfg.state_dir, ec);
   if (ec) return fail(ec, "state directory " + cfg.state_dir.string());
+  // Private from the start: tokens, the secret key and the database hold what an attacker on
+  // the machine wants (0700 also fixes a state directory an older version made 0755).
+  fs::permissions(cfg.state_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) return fail(ec, "state directory " + cfg.state_dir.string() + ": cannot make it 0700");
+  auto secrets = inventory::SecretBox::open_or_create(cfg.state_dir / inventory::kSecretKeyFile);
+  if (!secrets) return fail(secrets.error());
   auto db = store::Db::open(cfg.state_dir / "ingot.db");
   if (!db) return fail(db.error());
-  auto inv = inventory::Inventory::open(*db);
+  auto inv = inventory::Inventory::open(*db, std::make_shared<const inventory::SecretBox>(std::move(*secrets)));
   if (!inv) return fail(inv.error());
   if (cfg.image_store.empty()) cfg.image_store = cfg.state_dir / "images";
   std::unique_ptr<Provisioner> p(new Provisioner(io, std::move(cfg), *db, std::move(*inv), std::move(factory)));

@@ -1,6 +1,11 @@
 #include "provisioner/store/sqlite_db.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <vector>
 
@@ -45,6 +50,15 @@ struct Db::Conn {
 };
 
 Result<Db> Db::open(const std::filesystem::path& file) {
+  // The file is made 0600 before SQLite opens it: SQLite gives its -wal and -shm files the
+  // database's mode, and the inventory holds tokens' digests and sealed BMC passwords.
+  if (file != ":memory:") {
+    int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return fail(std::error_code(errno, std::generic_category()), "open database " + file.string());
+    bool private_mode = ::fchmod(fd, 0600) == 0;
+    ::close(fd);
+    if (!private_mode) return fail(std::error_code(errno, std::generic_category()), "chmod 0600 " + file.string());
+  }
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                            nullptr);
@@ -58,8 +72,10 @@ Result<Db> Db::open(const std::filesystem::path& file) {
   Db db(std::move(conn));
   sqlite3_busy_timeout(raw, kBusyTimeoutMs);
   // WAL: readers never block the writer; synchronous=NORMAL in WAL is durable across a process
-  // kill (the case we test), and loses at most the last commit on power loss.
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
+  // kill (the case we test), and loses at most the last commit on power loss. secure_delete:
+  // what a row held before an update or delete is zeroed, not left in the page's free space.
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA secure_delete=ON"}) {
     if (auto r = db.exec(pragma); !r) return fail(r.error());
   }
   return db;

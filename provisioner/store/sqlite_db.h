@@ -26,7 +26,8 @@ class Statement;
 
 class Db {
  public:
-  // Opens (creating) the database file with WAL journaling, foreign keys on and a busy timeout.
+  // Opens (creating, mode 0600) the database file with WAL journaling, foreign keys on and a
+  // busy timeout.
   // ":memory:" gives a private in-memory database for tests.
   static Result<Db> open(const std::filesystem::path& file);
 

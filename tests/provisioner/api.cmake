@@ -10,3 +10,5 @@ ingot_script_test(test_api_db_fault SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_db_faul
 ingot_script_test(test_api_reservation_ttl SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_reservation_ttl.sh LABEL integration TIMEOUT 120)
 # Hostile JSON (300,000 levels) to every JSON route, with and without tokens (issue 13, item 1).
 ingot_script_test(test_api_hostile_json SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_hostile_json.sh LABEL integration TIMEOUT 180)
+# Secrets at rest: modes, no clear BMC password under the state dir, legacy clear ones sealed.
+ingot_script_test(test_api_secrets_at_rest SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_secrets_at_rest.sh LABEL integration TIMEOUT 120)

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "common/log.h"
+#include "imagebuilder/file_io.h"
 #include "imagebuilder/signing.h"
 #include "imagebuilder/store_paths.h"
 #include "provisioner/cli/ingot/serve_options.h"
@@ -29,16 +30,8 @@ Result<std::string> admin_token(const fs::path& state_dir) {
   std::string token;
   if (in && std::getline(in, token) && !token.empty()) return token;
   token = inventory::random_token();
-  std::string tmp = file.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << token << "\n";
-    if (!out) return fail("cannot write " + tmp);
-  }
-  ::chmod(tmp.c_str(), 0600);
-  std::error_code ec;
-  fs::rename(tmp, file, ec);
-  if (ec) return fail(ec, "rename " + tmp);
+  // 0600 from the first byte (a temporary file made by mkstemp), never readable by others.
+  if (auto w = image::write_file_atomic(file, token + "\n", 0600); !w) return fail(w.error());
   INGOT_LOG(info, "serve") << "operator token created in " << file.string();
   return token;
 }
