@@ -1,5 +1,6 @@
 #include "provisioner/boot/provisioner_policy.h"
 
+#include <algorithm>
 #include <future>
 
 #include "common/log.h"
@@ -9,6 +10,13 @@ namespace ingot::boot {
 
 using inventory::NodeState;
 using pxe::BootDecision;
+
+ProvisionerPolicy::ProvisionerPolicy(inventory::Inventory& inv, RamdiskConfig cfg, DiscoveryConfig discovery)
+    : inv_(inv), cfg_(std::move(cfg)), discovery_(discovery) {
+  // Counted once here, off the network path; enrolments then add to it.
+  if (auto nodes = inv_.list())
+    for (auto& n : *nodes) discovered_ += n.goal == kDiscoveredGoal;
+}
 
 ProvisionerPolicy::~ProvisionerPolicy() { writer_.join(); }
 
@@ -56,6 +64,25 @@ BootDecision ProvisionerPolicy::ramdisk(const std::string& mac, std::int64_t nod
 }
 
 BootDecision ProvisionerPolicy::enrol(const std::string& mac) {
+  if (!discovery_.enabled) {
+    INGOT_LOG(debug, "boot") << mac << ": unknown machine, discovery is off (ingot serve --discover): silent";
+    return BootDecision{};
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (!enrolling_.count(mac)) {
+      auto now = std::chrono::steady_clock::now();
+      bucket_ = std::min(kDiscoveryBurst,
+                         bucket_ + kDiscoveriesPerSecond * std::chrono::duration<double>(now - refilled_).count());
+      refilled_ = now;
+      if (discovered_ + enrolling_.size() >= discovery_.cap || bucket_ < 1) {
+        INGOT_LOG(debug, "boot") << mac << ": unknown machine, discovery cap (" << discovery_.cap
+                                 << ") or rate reached: silent";
+        return BootDecision{};
+      }
+      bucket_ -= 1;
+    }
+  }
   BootDecision d = ramdisk(mac, 0, "inspect");  // makes the token the enrolment stores
   std::lock_guard lock(mu_);
   if (!enrolling_.insert(mac).second) return d;
@@ -68,19 +95,20 @@ BootDecision ProvisionerPolicy::enrol(const std::string& mac) {
     auto r = inv_.db().transaction([&]() -> Result<void> {
       auto added = inv_.discover(mac);
       if (!added) return fail(added.error());
-      if (auto g = inv_.set_goal(added->id, "inspect"); !g) return g;
+      if (auto g = inv_.set_goal(added->id, kDiscoveredGoal); !g) return g;
       auto moved = inv_.transition(added->id, NodeState::inspecting, "pxe", "network boot into the deploy ramdisk (inspect)");
       if (!moved) return fail(moved.error());
       return inv_.set_token(added->id, token);
     });
     std::lock_guard lock(mu_);
     enrolling_.erase(mac);
+    discovered_ += r ? 1 : 0;
     if (!r) {
       INGOT_LOG(error, "boot") << mac << ": auto-enrol failed: " << r.error().message();
       tokens_.erase(mac);
       return;
     }
-    INGOT_LOG(info, "boot") << mac << ": unknown machine, enrolled for inspection";
+    INGOT_LOG(info, "boot") << mac << ": unknown machine, enrolled for inspection (nothing reserved until approved)";
   });
   return d;
 }

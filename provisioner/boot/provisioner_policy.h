@@ -1,5 +1,7 @@
 // The provisioner's answer to "what should this machine boot?" (pxe::BootPolicy):
-//   unknown MAC        → auto-enrol, inspect: the deploy ramdisk in inspect mode
+//   unknown MAC        → silence; with discovery on (ingot serve --discover), auto-enrol up to
+//                        a cap and a rate, goal "discovered": the ramdisk in inspect mode, which
+//                        reports facts and reserves nothing until the operator deploys the node
 //   enrolled           → the ramdisk (inspect, or deploy when the operator asked for it)
 //   inspecting … deploying → the ramdisk with the node's token, so an interrupted deploy resumes
 //   deployed/configured → boot from local disk
@@ -11,6 +13,7 @@
 // every queued write is idempotent.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -23,6 +26,20 @@
 
 namespace ingot::boot {
 
+// Discovery is off by default: on a hostile network every MAC is free to invent. When on, a
+// cap on discovered nodes and a rate bound what fake machines can cost (nodes, rows, events).
+inline constexpr std::size_t kDefaultDiscoveryCap = 256;
+inline constexpr double kDiscoveriesPerSecond = 1.0;  // a rack powering on is a burst, then quiet
+inline constexpr double kDiscoveryBurst = 32;
+
+struct DiscoveryConfig {
+  bool enabled = false;
+  std::size_t cap = kDefaultDiscoveryCap;  // discovered nodes in the inventory, at most
+};
+
+// The goal of a node the boot plane enrolled: it inspects, and nothing is reserved for it.
+inline constexpr const char* kDiscoveredGoal = "discovered";
+
 struct RamdiskConfig {
   std::string kernel = "ingot/ramdisk/vmlinuz";     // path under the HTTP root, or a URL
   std::string initrd = "ingot/ramdisk/initrd.img";
@@ -32,7 +49,7 @@ struct RamdiskConfig {
 
 class ProvisionerPolicy final : public pxe::BootPolicy {
  public:
-  ProvisionerPolicy(inventory::Inventory& inv, RamdiskConfig cfg) : inv_(inv), cfg_(std::move(cfg)) {}
+  ProvisionerPolicy(inventory::Inventory& inv, RamdiskConfig cfg, DiscoveryConfig discovery = {});
   // Finishes the queued writes first.
   ~ProvisionerPolicy() override;
 
@@ -53,6 +70,10 @@ class ProvisionerPolicy final : public pxe::BootPolicy {
   std::mutex mu_;
   std::map<std::string, std::string> tokens_;  // MAC → the raw token its machine was given
   std::set<std::string> enrolling_;            // MACs whose enrolment is queued
+  DiscoveryConfig discovery_;
+  std::size_t discovered_ = 0;                 // discovered nodes, counted at start and on enrolment
+  double bucket_ = kDiscoveryBurst;            // discovery rate: tokens, refilled over time
+  std::chrono::steady_clock::time_point refilled_ = std::chrono::steady_clock::now();
   asio::thread_pool writer_{1};                // one thread: writes land in the order decided
 };
 

@@ -45,6 +45,13 @@ Result<json> Provisioner::match(const Node& n, const std::string& facts_text, co
     if (!moved) return fail(as_conflict(moved.error()));
     cur = *moved;
   }
+  if (cur.goal == boot::kDiscoveredGoal) {
+    // Discovered, not approved: its facts are kept for the operator; no role slot, no pool
+    // address is taken until `ingot node deploy` says this machine is ours.
+    auto held = inv_.record_event(cur.id, "inspect", "log", "discovered: facts kept; nothing reserved until the operator deploys it");
+    if (!held) return fail(held.error());
+    return json{{"action", "inspect"}, {"node", cur.name}, {"after", "poweroff"}};
+  }
   auto refuse_with = [&](const std::string& why, const std::string& answer) -> Result<json> {
     if (auto f = fail_node(cur, "match", why); !f) return fail(f.error());
     refusal = Error{make_error_code(ServerError::conflict), answer};
@@ -56,7 +63,8 @@ Result<json> Provisioner::match(const Node& n, const std::string& facts_text, co
   if (!decision->assigned) {
     std::string why = "no role matches:";
     for (auto& o : decision->outcomes) why += "\n  " + o.role + ": " + hwmatch::outcome_text(o.kind) + " — " + o.detail;
-    return refuse_with(why, why);
+    // The roles' specs (lines, file names) are the operator's to read, not any machine's.
+    return refuse_with(why, "no role matches this machine: the operator sees why in `ingot node show " + cur.name + "`");
   }
   const auto& a = decision->assignment;
   json alloc = json::object(), vars = json::object();

@@ -72,7 +72,7 @@ Provisioner::Provisioner(asio::io_context& io, ServerConfig cfg, store::Db db, i
   rc.initrd = "ingot/ramdisk/initrd.img";
   rc.server_url = cfg_.server_url;
   rc.extra_cmdline = cfg_.ramdisk_cmdline;
-  policy_ = std::make_unique<boot::ProvisionerPolicy>(inv_, rc);
+  policy_ = std::make_unique<boot::ProvisionerPolicy>(inv_, rc, cfg_.discovery);
   power_ = std::make_unique<power::PowerService>(io_.get_executor(), std::move(factory));
 }
 

@@ -41,6 +41,8 @@ struct ServerConfig {
   // released by the sweep (seconds, from the node's last match): a deploying node is failed,
   // an inspected one keeps its state but loses the slot and its pool allocation.
   std::int64_t reservation_ttl_s = 3600;
+  // Unknown machines that PXE-boot: ignored unless enabled (boot/provisioner_policy.h).
+  boot::DiscoveryConfig discovery;
   std::filesystem::path image_store;  // "" = <state_dir>/images
   // An upgrading node's agent silent this long counts as failed (0 = kDefaultUpgradeReportTimeoutS).
   std::int64_t upgrade_report_timeout_s = 0;

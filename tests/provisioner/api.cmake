@@ -12,3 +12,5 @@ ingot_script_test(test_api_reservation_ttl SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_
 ingot_script_test(test_api_hostile_json SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_hostile_json.sh LABEL integration TIMEOUT 180)
 # Secrets at rest: modes, no clear BMC password under the state dir, legacy clear ones sealed.
 ingot_script_test(test_api_secrets_at_rest SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_secrets_at_rest.sh LABEL integration TIMEOUT 120)
+# Discovery: off by default, capped when on, nothing reserved until approval.
+ingot_script_test(test_api_discovery SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_discovery.sh LABEL integration TIMEOUT 180)

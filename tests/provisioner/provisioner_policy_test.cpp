@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <thread>
 
 #include "provisioner/agent/kernel_cmdline.h"
@@ -18,11 +19,11 @@ pxe::Machine machine(const char* mac) {
 }
 }  // namespace
 
-TEST_CASE("an unknown machine is enrolled and inspected with a working token") {
+TEST_CASE("with discovery on, an unknown machine is enrolled and inspected with a working token") {
   test::TempDir dir;
   auto inv = inventory::Inventory::open(dir / "ingot.db");
   REQUIRE(inv);
-  boot::ProvisionerPolicy policy(*inv, {"k", "i", "http://198.18.0.1:8080", "console=ttyS0"});
+  boot::ProvisionerPolicy policy(*inv, {"k", "i", "http://198.18.0.1:8080", "console=ttyS0"}, {true});
   auto d = policy.decide(machine("52:54:00:00:00:aa"));
   REQUIRE(d.action == BootDecision::Action::boot);
   CHECK(d.kernel == "k");
@@ -35,6 +36,7 @@ TEST_CASE("an unknown machine is enrolled and inspected with a working token") {
   REQUIRE(node->has_value());
   CHECK((*node)->name == "auto-5254000000aa");
   CHECK((*node)->state == NodeState::inspecting);
+  CHECK((*node)->goal == boot::kDiscoveredGoal);
 
   // Asked again (DHCP, then the script): same token, no new node.
   auto d2 = policy.decide(machine("52:54:00:00:00:aa"));
@@ -47,7 +49,7 @@ TEST_CASE("decide answers from memory: many asks before the writer runs make one
   test::TempDir dir;
   auto inv = inventory::Inventory::open(dir / "ingot.db");
   REQUIRE(inv);
-  boot::ProvisionerPolicy policy(*inv, {"k", "i", "http://s", ""});
+  boot::ProvisionerPolicy policy(*inv, {"k", "i", "http://s", ""}, {true});
   // Hold the database's lock: any decide() that touched SQLite would block here.
   std::string first;
   {
@@ -98,7 +100,7 @@ TEST_CASE("a token survives a server restart: the old one still authenticates un
   {
     auto inv = inventory::Inventory::open(dir / "ingot.db");
     REQUIRE(inv);
-    boot::ProvisionerPolicy policy(*inv, {"k", "i", "http://s", ""});
+    boot::ProvisionerPolicy policy(*inv, {"k", "i", "http://s", ""}, {true});
     auto d = policy.decide(machine("52:54:00:00:00:02"));
     token = agent::agent_boot_from_cmdline(d.cmdline)->token;
   }
@@ -107,4 +109,33 @@ TEST_CASE("a token survives a server restart: the old one still authenticates un
   auto node = inv->node_for_token(token);
   REQUIRE(node);
   CHECK(node->has_value());
+}
+
+TEST_CASE("discovery is off by default, and capped when on") {
+  test::TempDir dir;
+  auto inv = inventory::Inventory::open(dir / "ingot.db");
+  REQUIRE(inv);
+  {
+    boot::ProvisionerPolicy off(*inv, {"k", "i", "http://s", ""});
+    for (int i = 0; i < 50; ++i) {
+      char mac[18];
+      std::snprintf(mac, sizeof mac, "52:54:00:00:10:%02x", i);
+      CHECK(off.decide(machine(mac)).action == BootDecision::Action::silent);
+    }
+    off.drain();
+    CHECK(inv->list()->empty());
+  }
+  boot::ProvisionerPolicy on(*inv, {"k", "i", "http://s", ""}, {true, 3});
+  int answered = 0;
+  for (int i = 0; i < 50; ++i) {
+    char mac[18];
+    std::snprintf(mac, sizeof mac, "52:54:00:00:20:%02x", i);
+    answered += on.decide(machine(mac)).action == BootDecision::Action::boot;
+  }
+  on.drain();
+  CHECK(answered == 3);
+  CHECK(inv->list()->size() == 3);
+  // A restarted server counts what is already there against the cap.
+  boot::ProvisionerPolicy again(*inv, {"k", "i", "http://s", ""}, {true, 3});
+  CHECK(again.decide(machine("52:54:00:00:30:01")).action == BootDecision::Action::silent);
 }

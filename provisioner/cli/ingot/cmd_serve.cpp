@@ -19,7 +19,7 @@ namespace {
 const std::vector<std::string> kValueFlags = {
     "config", "listen", "interface", "advertise", "dhcp", "dhcp-range", "dhcp-netmask", "dhcp-router",
     "dhcp-dns", "dhcp-lease-seconds", "dhcp-reservations", "dhcp-port", "tftp-root", "tftp-port", "http-root", "http-port",
-    "boot-policy", "state-dir", "log-level", "roles", "upgrade-timeout", "reservation-ttl"};
+    "boot-policy", "state-dir", "log-level", "roles", "upgrade-timeout", "reservation-ttl", "discover-cap"};
 
 Result<std::uint16_t> parse_port(const std::string& flag, const std::string& v) {
   try {
@@ -54,6 +54,7 @@ Result<std::map<std::string, std::string>> gather(const cli::Flags& f) {
   }
   for (const auto& k : kValueFlags)
     if (auto v = f.get(k)) values[k] = *v;
+  if (f.has("discover")) values["discover"] = "on";
   return values;
 }
 
@@ -109,6 +110,12 @@ Result<Options> options_from(const std::map<std::string, std::string>& v) {
       *field = *n;
     }
   }
+  o.discover = get("discover") != nullptr;
+  if (auto s = get("discover-cap")) {
+    auto n = parse_seconds("discover-cap", *s);  // a positive whole number, like a duration
+    if (!n) return fail("--discover-cap: '" + *s + "' is not a number > 0");
+    o.discover_cap = static_cast<std::size_t>(*n);
+  }
   if (auto s = get("log-level")) {
     log::Level l;
     if (!log::parse_level(*s, l)) return fail("--log-level: '" + *s + "' is not debug, info, warn or error");
@@ -122,7 +129,7 @@ int run(const cli::Args& args) {
   // connection, not the server: sendfile(2) to a closed socket raises SIGPIPE, which would end
   // the process silently. Ignored, the write fails with EPIPE and the connection is dropped.
   std::signal(SIGPIPE, SIG_IGN);
-  cli::Flags flags(args, kValueFlags);
+  cli::Flags flags(args, kValueFlags, {"discover"});
   if (!flags.ok()) {
     std::cerr << "ingot serve: " << flags.error() << "\n";
     return 2;

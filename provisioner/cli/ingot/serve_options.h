@@ -36,6 +36,8 @@ struct Options {
   std::filesystem::path state_dir = "/var/lib/ingot";
   std::filesystem::path roles_dir;  // provisioner mode: roles to match machines against
   std::int64_t upgrade_timeout_s = 0;  // provisioner: silent upgrading agent = failed (0: default)
+  bool discover = false;           // provisioner: enrol unknown machines that PXE-boot
+  std::size_t discover_cap = 0;    // at most this many discovered nodes (0: default)
   std::int64_t reservation_ttl_s = 0;  // provisioner: a role slot not deployed within this is freed (0: default)
   // Routes other parts of the server (API, image store) mount on the one HTTP server.
   std::function<void(pxe::HttpRouter&)> extra_routes;

@@ -66,6 +66,8 @@ Result<std::unique_ptr<server::Provisioner>> start_provisioner(asio::io_context&
   cfg.ssh_keys = ssh_keys(o.state_dir / "authorized_keys");
   cfg.upgrade_report_timeout_s = o.upgrade_timeout_s;
   if (o.reservation_ttl_s > 0) cfg.reservation_ttl_s = o.reservation_ttl_s;
+  cfg.discovery.enabled = o.discover;
+  if (o.discover_cap > 0) cfg.discovery.cap = o.discover_cap;
   auto p = server::Provisioner::open(io, cfg, power::ipmi_driver_factory());
   if (!p) return fail(p.error());
 
