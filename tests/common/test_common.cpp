@@ -5,6 +5,7 @@
 #include "common/byte_reader.h"
 #include "common/byte_writer.h"
 #include "common/cli.h"
+#include "common/enum_names.h"
 #include "common/result.h"
 #include "common/text.h"
 
@@ -98,4 +99,16 @@ TEST_CASE("hex_digit_value reads either case and refuses the rest") {
   CHECK(ingot::hex_digit_value('F') == 15);
   CHECK(ingot::hex_digit_value('g') == -1);
   CHECK(ingot::hex_digit_value(':') == -1);
+}
+
+namespace {
+enum class Colour { red, green, blue };
+constexpr ingot::EnumNames<Colour, 2> kColourNames{{{Colour::red, "red"}, {Colour::green, "green"}}};
+}  // namespace
+
+TEST_CASE("an enum's names both ways from one table; unknowns are ? and nullopt") {
+  CHECK(ingot::enum_name(kColourNames, Colour::green) == "green");
+  CHECK(ingot::enum_from_name(kColourNames, "red") == Colour::red);
+  CHECK(ingot::enum_name(kColourNames, Colour::blue) == "?");
+  CHECK_FALSE(ingot::enum_from_name(kColourNames, "Red").has_value());
 }
