@@ -1,11 +1,20 @@
 # Shared by the REST API script tests (api_*.sh): starts and stops `ingot serve --roles` on a
 # free loopback port (by PID), plays the agent with curl, and reads JSON with jq.
-# Needs: INGOT_BIN, INGOT_SOURCE_DIR; the caller sets $work (a temp dir it removes).
+# Needs: INGOT_BIN, INGOT_SOURCE_DIR; the caller sets $work (a temp dir).
 source "$INGOT_SOURCE_DIR/tests/provisioner/power_lib.sh"
 ingot=${INGOT_BIN:?}
 api_roles=$INGOT_SOURCE_DIR/tests/provisioner/api_roles
 bmc_harness=$INGOT_SOURCE_DIR/tests/provisioner/bmc
 serve_extra=()
+
+# On exit: the server stopped, then $work removed unless KEEP is set. A test with more to undo
+# (a BMC simulator, a mount, background requests) defines its own cleanup after sourcing this;
+# the trap calls whichever is defined last.
+cleanup() {
+  stop_server
+  [ -n "${KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
 
 free_tcp_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
