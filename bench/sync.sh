@@ -14,10 +14,8 @@ source "$here/lib.sh"
 source "$here/sync/trees.sh"
 source "$here/sync/measure.sh"
 source "$here/sync/fresh_fs.sh"
-runs=${RUNS:-3}
-cache="${INGOT_CACHE_DIR:-/var/cache/ingot}/bench-sync"
-flock "$cache.lock" bash -c "source '$here/sync/trees.sh'; sync_trees '$cache'" 2>&1 || { mkdir -p "$cache"; sync_trees "$cache"; }
-work=$(mktemp -d /var/tmp/ingot-bench-sync.$$.XXXX)
+source "$here/sync/setup.sh"
+image_bench_setup sync
 pids=()
 cleanup() {
   release_dst 2>/dev/null || true
@@ -49,31 +47,11 @@ delta_precompute() {
   echo "  ingot image delta bench@1 bench@2: $t_delta_precompute s: $(tail -n1 "$work/delta.log" | tr '\r' '\n' | tail -n1)"
 }
 delta_precompute
-mkdir -p "$work/roles" && : >"$work/roles/order"
-http_port=$(free_port)
-"$INGOT_BIN" serve --roles "$work/roles" --state-dir "$state" --listen 127.0.0.1 --http-port "$http_port" >"$work/serve.log" 2>&1 &
-pids+=($!)
-server="http://127.0.0.1:$http_port"
+start_image_server "$state"
 
 # --- the peer: an rsync daemon serving the same two trees -------------------------------------
-rsync_port=$(free_port)
-cat >"$work/rsyncd.conf" <<EOF
-use chroot = no
-uid = root
-gid = root
-numeric ids = yes
-pid file = $work/rsyncd.pid
-[n]
-  path = $cache/n
-  read only = yes
-[n1]
-  path = $cache/n1
-  read only = yes
-EOF
-rsync --daemon --no-detach --config="$work/rsyncd.conf" --address=127.0.0.1 --port="$rsync_port" --log-file="$work/rsyncd.log" &
-pids+=($!)
-rs="rsync://127.0.0.1:$rsync_port"
-wait_port "$http_port" && wait_port "$rsync_port" || { echo "bench/sync: servers did not start" >&2; cat "$work/serve.log" >&2; exit 1; }
+start_rsyncd n="$cache/n" n1="$cache/n1"
+wait_servers sync
 curl -fsS "$server/images/v1/key.pub" >/dev/null || { echo "bench/sync: ingot serve does not serve /images/v1" >&2; exit 1; }
 
 # Warm the page cache for everybody: the bench compares protocols, not the disk.

@@ -12,10 +12,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/lib.sh"
 source "$here/sync/trees.sh"
 source "$here/sync/measure.sh"
-runs=${RUNS:-3}
-cache="${INGOT_CACHE_DIR:-/var/cache/ingot}/bench-sync"
-flock "$cache.lock" bash -c "source '$here/sync/trees.sh'; sync_trees '$cache'" 2>&1 || { mkdir -p "$cache"; sync_trees "$cache"; }
-work=$(mktemp -d /var/tmp/ingot-bench-upgrade.$$.XXXX)
+source "$here/sync/setup.sh"
+image_bench_setup upgrade
 table="ingot_bench_upgrade_$$"
 pids=()
 cleanup() {
@@ -33,7 +31,7 @@ printf '%s\n' "${keep[@]}" >"$work/keep.txt"
 
 export SOURCE_DATE_EPOCH=1700000000
 state=$work/state
-mkdir -p "$work/bench" "$work/roles" && : >"$work/roles/order"
+mkdir -p "$work/bench"
 python3 -c 'import json,sys; print(json.dumps({"keep": sys.argv[1:5]}))' /etc/hostname /etc/fstab '/etc/ssh/ssh_host_*' /var/log >"$work/bench/recipe.json"
 "$INGOT_BIN" key generate --out "$state/keys" >/dev/null
 for v in 1 2; do
@@ -41,25 +39,9 @@ for v in 1 2; do
   "$INGOT_BIN" image build "$work/bench" --version $v --from-tree "$tree" --store "$state/images" \
     --key "$state/keys/image-signing.key" >>"$work/build.log" 2>&1
 done
-http_port=$(free_port)
-"$INGOT_BIN" serve --roles "$work/roles" --state-dir "$state" --listen 127.0.0.1 --http-port "$http_port" >"$work/serve.log" 2>&1 &
-pids+=($!)
-server="http://127.0.0.1:$http_port"
-rsync_port=$(free_port)
-cat >"$work/rsyncd.conf" <<EOF2
-use chroot = no
-uid = root
-gid = root
-numeric ids = yes
-pid file = $work/rsyncd.pid
-[n1]
-  path = $cache/n1
-  read only = yes
-EOF2
-rsync --daemon --no-detach --config="$work/rsyncd.conf" --address=127.0.0.1 --port="$rsync_port" --log-file="$work/rsyncd.log" &
-pids+=($!)
-rs="rsync://127.0.0.1:$rsync_port"
-wait_port "$http_port" && wait_port "$rsync_port" || { echo "bench/upgrade: servers did not start" >&2; cat "$work/serve.log" >&2; exit 1; }
+start_image_server "$state"
+start_rsyncd n1="$cache/n1"
+wait_servers upgrade
 
 # Bytes on the wire per server port, both directions, counted where loopback packets leave.
 nft -f - <<EOF2

@@ -4,6 +4,8 @@
 
 #include <system_error>
 
+#include "common/error_category.h"
+
 namespace ingot::hwmatch {
 
 enum class PoolError {
@@ -13,8 +15,9 @@ enum class PoolError {
   store_failed,     // the backing store returned an error
 };
 
-const std::error_category& pool_category();
-inline std::error_code make_error_code(PoolError e) { return {static_cast<int>(e), pool_category()}; }
+// Each code's text; nullptr for a number the enum does not name.
+const char* error_message(PoolError e);
+inline std::error_code make_error_code(PoolError e) { return enum_error_code<"ingot.pool">(e); }
 
 }  // namespace ingot::hwmatch
 

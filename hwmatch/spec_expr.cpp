@@ -1,12 +1,13 @@
 #include "hwmatch/spec_expr.h"
 
+#include "common/text.h"
+
 #include <charconv>
 
 namespace ingot::hwmatch {
 
 std::optional<double> parse_number(std::string_view t) {
-  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
-  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+  t = trim_blanks(t);
   if (!t.empty() && t.front() == '+') t.remove_prefix(1);
   double v = 0;
   auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);

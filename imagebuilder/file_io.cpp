@@ -8,11 +8,6 @@
 
 namespace ingot::image {
 
-void UniqueFd::reset() {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
-}
-
 Unexpected errno_error(const std::string& what, const std::filesystem::path& path) {
   int err = errno;
   return fail(std::error_code(err, std::generic_category()), what + " " + path.string() + ": " + std::strerror(err));

@@ -10,34 +10,11 @@
 #include <sys/types.h>
 
 #include "common/result.h"
+#include "common/unique_fd.h"
 
 namespace ingot::image {
 
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  ~UniqueFd() { reset(); }
-  UniqueFd(UniqueFd&& o) noexcept : fd_(o.release()) {}
-  UniqueFd& operator=(UniqueFd&& o) noexcept {
-    if (this != &o) {
-      reset();
-      fd_ = o.release();
-    }
-    return *this;
-  }
-  int get() const { return fd_; }
-  explicit operator bool() const { return fd_ >= 0; }
-  int release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-  void reset();
-
- private:
-  int fd_ = -1;
-};
+using ingot::UniqueFd;  // image::UniqueFd, as the store's callers name it
 
 // An error from errno, naming what was being done to which path.
 Unexpected errno_error(const std::string& what, const std::filesystem::path& path);

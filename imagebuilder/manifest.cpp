@@ -1,13 +1,13 @@
 #include "imagebuilder/manifest.h"
 
 #include <algorithm>
-#include <array>
-#include <utility>
+
+#include "common/enum_names.h"
 
 namespace ingot::image {
 namespace {
 
-constexpr std::array<std::pair<EntryType, std::string_view>, 7> kTypeNames{{
+constexpr EnumNames<EntryType, 7> kTypeNames{{
     {EntryType::file, "file"},
     {EntryType::dir, "dir"},
     {EntryType::symlink, "symlink"},
@@ -19,17 +19,9 @@ constexpr std::array<std::pair<EntryType, std::string_view>, 7> kTypeNames{{
 
 }  // namespace
 
-std::string_view to_string(EntryType t) {
-  for (auto& [type, name] : kTypeNames)
-    if (type == t) return name;
-  return "?";
-}
+std::string_view to_string(EntryType t) { return enum_name(kTypeNames, t); }
 
-std::optional<EntryType> parse_entry_type(std::string_view s) {
-  for (auto& [type, name] : kTypeNames)
-    if (name == s) return type;
-  return std::nullopt;
-}
+std::optional<EntryType> parse_entry_type(std::string_view s) { return enum_from_name(kTypeNames, s); }
 
 bool path_less(std::string_view a, std::string_view b) {
   if (a == b) return false;

@@ -5,6 +5,7 @@
 #include <limits>
 #include <set>
 
+#include "common/json_depth.h"
 #include "imagebuilder/base64.h"
 #include "imagebuilder/manifest_json.h"
 
@@ -13,24 +14,10 @@ namespace {
 
 using json = nlohmann::json;
 
-// Counts bracket depth outside strings; cheap, and runs before the DOM parser allocates.
+// Bracket depth, counted before the DOM parser allocates (common/json_depth.h).
 Result<void> check_nesting(std::string_view text) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') {
-      if (++depth > kMaxManifestNesting) return fail("manifest nests deeper than " + std::to_string(kMaxManifestNesting) + " levels");
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
+  if (json_deeper_than(text, kMaxManifestNesting))
+    return fail("manifest nests deeper than " + std::to_string(kMaxManifestNesting) + " levels");
   return ok();
 }
 

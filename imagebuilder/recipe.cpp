@@ -198,27 +198,31 @@ Result<void> read_root(const RecipeReader& r, BuildPlan& plan) {
 }
 
 // Ids are declared, not allocated: two names for one id (or two ids for one name) across
-// layers would make file ownership depend on build order.
+// layers would make file ownership depend on build order. Each account once; a repeat is fine
+// when it is the same name:id. `kind` ("group", "user") names them in the error.
+template <typename Account, typename Id>
+Result<std::vector<Account>> declared_once(const std::vector<Account>& declared, Id Account::*id, const char* kind) {
+  std::vector<Account> once;
+  for (auto& a : declared) {
+    auto same = std::find_if(once.begin(), once.end(), [&](auto& o) { return o.name == a.name || o.*id == a.*id; });
+    if (same == once.end()) once.push_back(a);
+    else if (same->name != a.name || (*same).*id != a.*id)
+      return fail(std::string("recipes declare ") + kind + " " + a.name + ":" + std::to_string(a.*id) + " and " +
+                  same->name + ":" + std::to_string((*same).*id));
+  }
+  return once;
+}
+
 Result<void> dedupe_accounts(BuildPlan& plan) {
-  std::vector<RecipeGroup> groups;
-  for (auto& g : plan.groups) {
-    auto same = std::find_if(groups.begin(), groups.end(), [&](auto& o) { return o.name == g.name || o.gid == g.gid; });
-    if (same == groups.end()) groups.push_back(g);
-    else if (same->name != g.name || same->gid != g.gid)
-      return fail("recipes declare group " + g.name + ":" + std::to_string(g.gid) + " and " + same->name + ":" + std::to_string(same->gid));
-  }
-  std::vector<RecipeUser> users;
-  for (auto& u : plan.users) {
-    auto same = std::find_if(users.begin(), users.end(), [&](auto& o) { return o.name == u.name || o.uid == u.uid; });
-    if (same == users.end()) users.push_back(u);
-    else if (same->name != u.name || same->uid != u.uid)
-      return fail("recipes declare user " + u.name + ":" + std::to_string(u.uid) + " and " + same->name + ":" + std::to_string(same->uid));
-  }
-  for (auto& u : users)
-    if (std::none_of(groups.begin(), groups.end(), [&](auto& g) { return g.gid == u.gid; }))
+  auto groups = declared_once(plan.groups, &RecipeGroup::gid, "group");
+  if (!groups) return fail(groups.error());
+  auto users = declared_once(plan.users, &RecipeUser::uid, "user");
+  if (!users) return fail(users.error());
+  for (auto& u : *users)
+    if (std::none_of(groups->begin(), groups->end(), [&](auto& g) { return g.gid == u.gid; }))
       return fail("user " + u.name + " has primary gid " + std::to_string(u.gid) + ", which no recipe declares in 'groups'");
-  plan.groups = std::move(groups);
-  plan.users = std::move(users);
+  plan.groups = std::move(*groups);
+  plan.users = std::move(*users);
   return ok();
 }
 

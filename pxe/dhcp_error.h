@@ -5,6 +5,8 @@
 #include <string>
 #include <system_error>
 
+#include "common/error_category.h"
+
 namespace ingot::pxe {
 
 enum class DhcpError {
@@ -21,9 +23,9 @@ enum class DhcpError {
   bad_option_value,     // a known option with a value of the wrong shape
 };
 
-const std::error_category& dhcp_category();
-
-inline std::error_code make_error_code(DhcpError e) { return {static_cast<int>(e), dhcp_category()}; }
+// Each code's text; nullptr for a number the enum does not name.
+const char* error_message(DhcpError e);
+inline std::error_code make_error_code(DhcpError e) { return enum_error_code<"dhcp">(e); }
 
 }  // namespace ingot::pxe
 

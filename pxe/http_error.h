@@ -4,6 +4,8 @@
 
 #include <system_error>
 
+#include "common/error_category.h"
+
 namespace ingot::pxe {
 
 enum class HttpError {
@@ -12,8 +14,9 @@ enum class HttpError {
   header_too_large = 431,   // request line + header fields above kMaxHeaderBytes
 };
 
-const std::error_category& http_error_category();
-inline std::error_code make_error_code(HttpError e) { return {static_cast<int>(e), http_error_category()}; }
+// Each code's text; nullptr for a number the enum does not name.
+const char* error_message(HttpError e);
+inline std::error_code make_error_code(HttpError e) { return enum_error_code<"http">(e); }
 
 }  // namespace ingot::pxe
 

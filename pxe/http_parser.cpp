@@ -6,22 +6,6 @@
 namespace ingot::pxe {
 namespace http = boost::beast::http;
 
-const std::error_category& http_error_category() {
-  struct Category : std::error_category {
-    const char* name() const noexcept override { return "http"; }
-    std::string message(int v) const override {
-      switch (static_cast<HttpError>(v)) {
-        case HttpError::bad_request: return "malformed request";
-        case HttpError::body_too_large: return "request body too large";
-        case HttpError::header_too_large: return "request header too large";
-      }
-      return "http error " + std::to_string(v);
-    }
-  };
-  static const Category c;
-  return c;
-}
-
 void apply_limits(BeastParser& parser) {
   parser.header_limit(static_cast<std::uint32_t>(kMaxHeaderBytes));
   parser.body_limit(kMaxBodyBytes);

@@ -1,15 +1,11 @@
 #include "pxe/http_range.h"
 
+#include "common/text.h"
+
 #include <charconv>
 
 namespace ingot::pxe {
 namespace {
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // A run of digits only: from_chars alone would accept a leading '-' and stop at junk.
 bool parse_u64(std::string_view s, std::uint64_t& out) {
   if (s.empty() || s.size() > 19) return false;
@@ -22,13 +18,13 @@ bool parse_u64(std::string_view s, std::uint64_t& out) {
 
 ByteRange parse_range(std::string_view header, std::uint64_t size) {
   ByteRange whole;
-  header = trim(header);
+  header = trim_blanks(header);
   if (!header.starts_with("bytes=")) return whole;
-  auto spec = trim(header.substr(6));
+  auto spec = trim_blanks(header.substr(6));
   if (spec.find(',') != std::string_view::npos) return whole;
   auto dash = spec.find('-');
   if (dash == std::string_view::npos) return whole;
-  auto a = trim(spec.substr(0, dash)), b = trim(spec.substr(dash + 1));
+  auto a = trim_blanks(spec.substr(0, dash)), b = trim_blanks(spec.substr(dash + 1));
   ByteRange r{ByteRange::Kind::partial, 0, 0};
   if (a.empty()) {  // suffix: the last N bytes
     std::uint64_t n = 0;

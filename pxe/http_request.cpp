@@ -2,15 +2,9 @@
 
 #include <cctype>
 
+#include "common/text.h"
+
 namespace ingot::pxe {
-namespace {
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -39,7 +33,7 @@ Result<std::string> percent_decode(std::string_view in, bool plus_is_space) {
     char c = in[i];
     if (c == '%') {
       if (i + 2 >= in.size()) return fail("truncated %-escape");
-      int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
+      int hi = hex_digit_value(in[i + 1]), lo = hex_digit_value(in[i + 2]);
       if (hi < 0 || lo < 0) return fail("bad %-escape");
       c = static_cast<char>(hi << 4 | lo);
       i += 2;

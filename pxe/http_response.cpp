@@ -1,22 +1,8 @@
 #include "pxe/http_response.h"
 
-#include <unistd.h>
-
 #include <boost/beast/http/status.hpp>
 
 namespace ingot::pxe {
-
-FileHandle& FileHandle::operator=(FileHandle&& o) noexcept {
-  if (this != &o) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(o.fd_, -1);
-  }
-  return *this;
-}
-
-FileHandle::~FileHandle() {
-  if (fd_ >= 0) ::close(fd_);
-}
 
 HttpResponse HttpResponse::text(int status, std::string body, std::string_view content_type) {
   HttpResponse r;

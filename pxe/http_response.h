@@ -13,25 +13,12 @@
 #include <vector>
 
 #include "common/asio.h"
+#include "common/unique_fd.h"
 
 namespace ingot::pxe {
 
-// Owns a file descriptor: closed on destruction, movable, never copied.
-class FileHandle {
- public:
-  FileHandle() = default;
-  explicit FileHandle(int fd) : fd_(fd) {}
-  FileHandle(FileHandle&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  FileHandle& operator=(FileHandle&& o) noexcept;
-  FileHandle(const FileHandle&) = delete;
-  FileHandle& operator=(const FileHandle&) = delete;
-  ~FileHandle();
-  int get() const { return fd_; }
-  explicit operator bool() const { return fd_ >= 0; }
-
- private:
-  int fd_ = -1;
-};
+// The open file a FileBody sends from.
+using FileHandle = UniqueFd;
 
 struct FileBody {
   FileHandle file;

@@ -1,14 +1,11 @@
 #include "pxe/http_validators.h"
 
+#include "common/text.h"
+
 #include <cstdio>
 
 namespace ingot::pxe {
 namespace {
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 std::string_view opaque(std::string_view tag) { return tag.starts_with("W/") ? tag.substr(2) : tag; }
 }  // namespace
 
@@ -34,12 +31,12 @@ std::string http_date(std::time_t t) {
 }
 
 bool none_match_hits(std::string_view header, std::string_view etag) {
-  header = trim(header);
+  header = trim_blanks(header);
   if (header.empty()) return false;
   if (header == "*") return true;
   while (!header.empty()) {
     auto comma = header.find(',');
-    auto tag = trim(header.substr(0, comma));
+    auto tag = trim_blanks(header.substr(0, comma));
     if (opaque(tag) == opaque(etag)) return true;
     if (comma == std::string_view::npos) break;
     header = header.substr(comma + 1);
@@ -48,7 +45,7 @@ bool none_match_hits(std::string_view header, std::string_view etag) {
 }
 
 bool if_range_allows(std::string_view if_range, const FileValidators& v) {
-  if_range = trim(if_range);
+  if_range = trim_blanks(if_range);
   if (if_range.empty()) return true;
   if (if_range.front() == '"') return if_range == v.etag;
   return if_range == v.last_modified;

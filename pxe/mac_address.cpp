@@ -1,20 +1,14 @@
 #include "pxe/mac_address.h"
 
+#include "common/text.h"
+
 namespace ingot::pxe {
-namespace {
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
 
 std::optional<MacAddress> MacAddress::parse(std::string_view text) {
   if (text.size() != 17) return std::nullopt;
   MacAddress mac;
   for (std::size_t i = 0; i < 6; ++i) {
-    int hi = hex_digit(text[i * 3]), lo = hex_digit(text[i * 3 + 1]);
+    int hi = hex_digit_value(text[i * 3]), lo = hex_digit_value(text[i * 3 + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     if (i < 5 && text[i * 3 + 2] != ':' && text[i * 3 + 2] != '-') return std::nullopt;
     mac.bytes[i] = static_cast<std::uint8_t>(hi << 4 | lo);

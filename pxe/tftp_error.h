@@ -4,6 +4,8 @@
 
 #include <system_error>
 
+#include "common/error_category.h"
+
 namespace ingot::pxe::tftp {
 
 enum class Errc {
@@ -20,8 +22,9 @@ enum class Errc {
   not_regular_file,      // a directory, device or fifo
 };
 
-const std::error_category& category();
-inline std::error_code make_error_code(Errc e) { return {static_cast<int>(e), category()}; }
+// Each code's text; nullptr for a number the enum does not name.
+const char* error_message(Errc e);
+inline std::error_code make_error_code(Errc e) { return enum_error_code<"tftp">(e); }
 
 }  // namespace ingot::pxe::tftp
 

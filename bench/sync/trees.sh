@@ -79,3 +79,11 @@ sync_trees() {
   echo "bench/sync: debootstrap failed or unavailable (see $cache/debootstrap.log); using generated trees" >&2
   sync_generated_trees "$cache"
 }
+
+# The cached trees (sync_trees), made once under a lock: benches running at the same time
+# share the cache. Made unlocked when the lock file cannot be made (no cache dir yet).
+sync_trees_locked() {  # sync_trees_locked CACHE
+  local cache=$1
+  flock "$cache.lock" bash -c "source '${BASH_SOURCE[0]}'; sync_trees '$cache'" 2>&1 ||
+    { mkdir -p "$cache"; sync_trees "$cache"; }
+}

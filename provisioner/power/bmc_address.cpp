@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/text.h"
 #include "provisioner/power/power_error.h"
 
 namespace ingot::power {
@@ -17,13 +18,6 @@ Unexpected bad(const std::string& what) {
   return fail(PowerErrc::bad_address, "BMC address: " + what + " (expected " + std::string(kForm) + ")");
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // RFC 3986 §2.1 percent-decoding. `field` names the part in errors; the text itself is never
 // quoted because it may be the password.
 Result<std::string> percent_decode(std::string_view in, const char* field) {
@@ -34,8 +28,8 @@ Result<std::string> percent_decode(std::string_view in, const char* field) {
       out += in[i];
       continue;
     }
-    int hi = i + 1 < in.size() ? hex_value(in[i + 1]) : -1;
-    int lo = i + 2 < in.size() ? hex_value(in[i + 2]) : -1;
+    int hi = i + 1 < in.size() ? hex_digit_value(in[i + 1]) : -1;
+    int lo = i + 2 < in.size() ? hex_digit_value(in[i + 2]) : -1;
     if (hi < 0 || lo < 0)
       return bad(std::string("bad percent-escape in the ") + field + "; write a literal '%' as %25");
     out += static_cast<char>(hi * 16 + lo);

@@ -1,32 +1,20 @@
 #include "provisioner/power/power_error.h"
 
 namespace ingot::power {
-namespace {
 
-class Category : public std::error_category {
- public:
-  const char* name() const noexcept override { return "ingot.power"; }
-  std::string message(int code) const override {
-    switch (static_cast<PowerErrc>(code)) {
-      case PowerErrc::bad_address: return "malformed BMC address";
-      case PowerErrc::unreachable: return "BMC did not answer";
-      case PowerErrc::auth_failed: return "BMC authentication failed";
-      case PowerErrc::no_privilege: return "BMC user lacks the privilege";
-      case PowerErrc::unsupported: return "not supported by the BMC";
-      case PowerErrc::bmc_error: return "BMC returned an error";
-      case PowerErrc::busy: return "too many calls queued for the BMC";
-      case PowerErrc::stopped: return "power service stopped";
-      case PowerErrc::internal: return "internal power-control error";
-    }
-    return "unknown power error";
+const char* error_message(PowerErrc e) {
+  switch (e) {
+    case PowerErrc::bad_address: return "malformed BMC address";
+    case PowerErrc::unreachable: return "BMC did not answer";
+    case PowerErrc::auth_failed: return "BMC authentication failed";
+    case PowerErrc::no_privilege: return "BMC user lacks the privilege";
+    case PowerErrc::unsupported: return "not supported by the BMC";
+    case PowerErrc::bmc_error: return "BMC returned an error";
+    case PowerErrc::busy: return "too many calls queued for the BMC";
+    case PowerErrc::stopped: return "power service stopped";
+    case PowerErrc::internal: return "internal power-control error";
   }
-};
-
-}  // namespace
-
-const std::error_category& power_category() {
-  static const Category c;
-  return c;
+  return nullptr;
 }
 
 }  // namespace ingot::power

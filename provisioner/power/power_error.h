@@ -5,6 +5,8 @@
 #include <string>
 #include <system_error>
 
+#include "common/error_category.h"
+
 namespace ingot::power {
 
 enum class PowerErrc {
@@ -19,9 +21,9 @@ enum class PowerErrc {
   internal,         // library or system failure on our side
 };
 
-const std::error_category& power_category();
-
-inline std::error_code make_error_code(PowerErrc e) { return {static_cast<int>(e), power_category()}; }
+// Each code's text; nullptr for a number the enum does not name.
+const char* error_message(PowerErrc e);
+inline std::error_code make_error_code(PowerErrc e) { return enum_error_code<"ingot.power">(e); }
 
 }  // namespace ingot::power
 

@@ -5,7 +5,9 @@
 #include "common/byte_reader.h"
 #include "common/byte_writer.h"
 #include "common/cli.h"
+#include "common/enum_names.h"
 #include "common/result.h"
+#include "common/text.h"
 
 using namespace ingot;
 
@@ -81,4 +83,32 @@ TEST_CASE("Flags parse values, booleans and positionals and refuse unknown flags
   CHECK(bad.error() == "unknown flag --prot");
   cli::Flags missing(cli::Args{"--port"}, {"port"});
   CHECK_FALSE(missing.ok());
+}
+
+TEST_CASE("trim_blanks drops spaces and tabs at the ends only") {
+  CHECK(ingot::trim_blanks(" \t bytes=0-1 \t") == "bytes=0-1");
+  CHECK(ingot::trim_blanks("a b") == "a b");
+  CHECK(ingot::trim_blanks(" \t ").empty());
+  CHECK(ingot::trim_blanks("\r\nx\n") == "\r\nx\n");
+}
+
+TEST_CASE("hex_digit_value reads either case and refuses the rest") {
+  CHECK(ingot::hex_digit_value('0') == 0);
+  CHECK(ingot::hex_digit_value('9') == 9);
+  CHECK(ingot::hex_digit_value('a') == 10);
+  CHECK(ingot::hex_digit_value('F') == 15);
+  CHECK(ingot::hex_digit_value('g') == -1);
+  CHECK(ingot::hex_digit_value(':') == -1);
+}
+
+namespace {
+enum class Colour { red, green, blue };
+constexpr ingot::EnumNames<Colour, 2> kColourNames{{{Colour::red, "red"}, {Colour::green, "green"}}};
+}  // namespace
+
+TEST_CASE("an enum's names both ways from one table; unknowns are ? and nullopt") {
+  CHECK(ingot::enum_name(kColourNames, Colour::green) == "green");
+  CHECK(ingot::enum_from_name(kColourNames, "red") == Colour::red);
+  CHECK(ingot::enum_name(kColourNames, Colour::blue) == "?");
+  CHECK_FALSE(ingot::enum_from_name(kColourNames, "Red").has_value());
 }

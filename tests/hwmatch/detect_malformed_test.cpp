@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <utility>
 
 #include "hwmatch/detect.h"
 #include "hwmatch/smbios_table.h"
@@ -20,10 +21,14 @@ fs::path fixture(const char* shape) {
   return fs::path(test::env_or("INGOT_SOURCE_DIR", ".")) / "tests/hwmatch/fixtures" / shape / "tree";
 }
 
-// A writable copy of a fixture tree (symlinks kept as links).
-void copy_tree(const fs::path& from, const fs::path& to) {
-  fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
-}
+// A writable copy of a fixture tree (symlinks kept as links), to damage before detecting.
+struct FixtureCopy {
+  test::TempDir dir;
+  fs::path tree = dir / "tree";
+  explicit FixtureCopy(const char* shape) {
+    fs::copy(fixture(shape), tree, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  }
+};
 
 std::size_t count(const Facts& f, const std::string& cls, const std::string& name = {}, const std::string& key = {},
                   const std::string& value = {}) {
@@ -34,6 +39,28 @@ std::size_t count(const Facts& f, const std::string& cls, const std::string& nam
   return n;
 }
 
+// Files of 2s-nvme-virtio-4nic garbled, each giving one "invalid" note naming it: path, content.
+constexpr std::pair<const char*, const char*> kGarbledFiles[] = {
+    {"proc/cpuinfo", "\x01\x02 not a cpuinfo\n"},
+    {"proc/meminfo", "MemTotal: lots\n"},
+    {"sys/block/vda/size", "twelve\n"},
+    {"sys/devices/system/node/node1/cpulist", "3-1,x\n"},
+    {"sys/devices/system/node/node0/meminfo", "nothing here\n"},
+};
+
+// Directories of 1s-sata-1nic removed, each giving one "missing" note: path, the source named.
+constexpr std::pair<const char*, const char*> kRemovedDirs[] = {
+    {"sys/block", "block"},
+    {"sys/class/net", "net"},
+    {"sys/devices/system/cpu", "cpu-topology"},
+    {"sys/devices/system/node", "numa"},
+};
+
+// How many ingot/detect notes of this kind ("missing", "invalid") name `source`.
+std::size_t notes(const Facts& f, const std::string& kind, const std::string& source) {
+  return count(f, "ingot", "detect", kind, source);
+}
+
 }  // namespace
 
 TEST_CASE("an empty root gives a note for every source and no hardware facts") {
@@ -41,7 +68,7 @@ TEST_CASE("an empty root gives a note for every source and no hardware facts") {
   Detection d = detect(t.path());
   for (const char* src : {"smbios", "dmi", "cpuinfo", "meminfo", "numa", "block", "net", "pci", "ipmi"}) {
     CAPTURE(src);
-    CHECK(count(d.facts, "ingot", "detect", "missing", src) == 1);
+    CHECK(notes(d.facts, "missing", src) == 1);
   }
   CHECK(count(d.facts, "cpu") == 0);
   CHECK(count(d.facts, "memory") == 0);
@@ -51,17 +78,16 @@ TEST_CASE("an empty root gives a note for every source and no hardware facts") {
 
 TEST_CASE("a nonexistent root is an empty machine, not a crash") {
   Detection d = detect("/nonexistent-ingot-root");
-  CHECK(count(d.facts, "ingot", "detect", "missing", "cpuinfo") == 1);
+  CHECK(notes(d.facts, "missing", "cpuinfo") == 1);
 }
 
 TEST_CASE("a truncated SMBIOS table drops all banks and says why; sysfs identity stays") {
-  test::TempDir t;
-  copy_tree(fixture("1s-sata-1nic"), t / "tree");
-  fs::path dmi = t / "tree/sys/firmware/dmi/tables/DMI";
+  FixtureCopy t("1s-sata-1nic");
+  fs::path dmi = t.tree / "sys/firmware/dmi/tables/DMI";
   std::string table = test::read_file(dmi);
   test::write_file(dmi, table.substr(0, table.size() / 2));
-  Detection d = detect(t / "tree");
-  CHECK(count(d.facts, "ingot", "detect", "invalid", "sys/firmware/dmi/tables/DMI") == 1);
+  Detection d = detect(t.tree);
+  CHECK(notes(d.facts, "invalid", "sys/firmware/dmi/tables/DMI") == 1);
   CHECK(count(d.facts, "memory", "banks") == 0);
   CHECK(count(d.facts, "memory", "bank:0") == 0);
   CHECK(count(d.facts, "system", "product", "serial", "SN-1s-sata-1nic") == 1);
@@ -69,34 +95,28 @@ TEST_CASE("a truncated SMBIOS table drops all banks and says why; sysfs identity
 }
 
 TEST_CASE("a garbage entry point or an oversized table is invalid") {
-  test::TempDir t;
-  copy_tree(fixture("1s-sata-1nic"), t / "tree");
-  test::write_file(t / "tree/sys/firmware/dmi/tables/smbios_entry_point", "_SM_ garbage");
-  CHECK(count(detect(t / "tree").facts, "ingot", "detect", "invalid", "sys/firmware/dmi/tables/smbios_entry_point") == 1);
-  fs::remove(t / "tree/sys/firmware/dmi/tables/smbios_entry_point");
-  test::write_file(t / "tree/sys/firmware/dmi/tables/DMI", std::string(kMaxSmbiosTable + 1, '\x7f'));
-  auto f = detect(t / "tree").facts;
-  CHECK(count(f, "ingot", "detect", "invalid", "sys/firmware/dmi/tables/DMI") == 1);
+  FixtureCopy t("1s-sata-1nic");
+  fs::path tables = t.tree / "sys/firmware/dmi/tables";
+  test::write_file(tables / "smbios_entry_point", "_SM_ garbage");
+  CHECK(notes(detect(t.tree).facts, "invalid", "sys/firmware/dmi/tables/smbios_entry_point") == 1);
+  fs::remove(tables / "smbios_entry_point");
+  test::write_file(tables / "DMI", std::string(kMaxSmbiosTable + 1, '\x7f'));
+  auto f = detect(t.tree).facts;
+  CHECK(notes(f, "invalid", "sys/firmware/dmi/tables/DMI") == 1);
   CHECK(count(f, "memory", "banks") == 0);
 }
 
 TEST_CASE("garbage in sysfs and procfs files gives notes") {
-  test::TempDir t;
-  copy_tree(fixture("2s-nvme-virtio-4nic"), t / "tree");
-  fs::path tree = t / "tree";
-  test::write_file(tree / "proc/cpuinfo", "\x01\x02 not a cpuinfo\n");
-  test::write_file(tree / "proc/meminfo", "MemTotal: lots\n");
-  test::write_file(tree / "sys/block/vda/size", "twelve\n");
-  test::write_file(tree / "sys/devices/system/node/node1/cpulist", "3-1,x\n");
-  test::write_file(tree / "sys/devices/system/node/node0/meminfo", "nothing here\n");
+  FixtureCopy copy("2s-nvme-virtio-4nic");
+  const fs::path& tree = copy.tree;
+  for (const auto& [path, text] : kGarbledFiles) test::write_file(tree / path, text);
   test::write_file(tree / "proc/net/route", std::string(100, '\xff'));
   Detection d = detect(tree);
   const Facts& f = d.facts;
-  CHECK(count(f, "ingot", "detect", "invalid", "proc/cpuinfo") == 1);
-  CHECK(count(f, "ingot", "detect", "invalid", "proc/meminfo") == 1);
-  CHECK(count(f, "ingot", "detect", "invalid", "sys/block/vda/size") == 1);
-  CHECK(count(f, "ingot", "detect", "invalid", "sys/devices/system/node/node1/cpulist") == 1);
-  CHECK(count(f, "ingot", "detect", "invalid", "sys/devices/system/node/node0/meminfo") == 1);
+  for (const auto& [path, text] : kGarbledFiles) {
+    CAPTURE(path);
+    CHECK(notes(f, "invalid", path) == 1);
+  }
   // Topology still counts sockets; model names need cpuinfo and are absent, not invented.
   CHECK(count(f, "cpu", "physical", "number", "2") == 1);
   CHECK(count(f, "cpu", "physical_0", "product") == 0);
@@ -108,18 +128,14 @@ TEST_CASE("garbage in sysfs and procfs files gives notes") {
 }
 
 TEST_CASE("missing directories are skipped with a note each") {
-  test::TempDir t;
-  copy_tree(fixture("1s-sata-1nic"), t / "tree");
-  fs::path tree = t / "tree";
-  fs::remove_all(tree / "sys/block");
-  fs::remove_all(tree / "sys/class/net");
-  fs::remove_all(tree / "sys/devices/system/cpu");
-  fs::remove_all(tree / "sys/devices/system/node");
+  FixtureCopy copy("1s-sata-1nic");
+  const fs::path& tree = copy.tree;
+  for (const auto& [dir, source] : kRemovedDirs) fs::remove_all(tree / dir);
   auto f = detect(tree).facts;
-  CHECK(count(f, "ingot", "detect", "missing", "block") == 1);
-  CHECK(count(f, "ingot", "detect", "missing", "net") == 1);
-  CHECK(count(f, "ingot", "detect", "missing", "numa") == 1);
-  CHECK(count(f, "ingot", "detect", "missing", "cpu-topology") == 1);
+  for (const auto& [dir, source] : kRemovedDirs) {
+    CAPTURE(source);
+    CHECK(notes(f, "missing", source) == 1);
+  }
   // cpuinfo still gives the sockets.
   CHECK(count(f, "cpu", "physical", "number", "1") == 1);
   CHECK(count(f, "cpu", "logical", "number", "2") == 1);
@@ -146,9 +162,8 @@ TEST_CASE("cpu lists") {
 }
 
 TEST_CASE("an unreadable DMI attribute with no SMBIOS fallback is reported, not dropped silently") {
-  test::TempDir t;
-  copy_tree(fixture("1s-sata-1nic"), t / "tree");
-  fs::path tree = t / "tree";
+  FixtureCopy copy("1s-sata-1nic");
+  const fs::path& tree = copy.tree;
   fs::remove_all(tree / "sys/firmware/dmi");
   // A directory where the attribute should be: open() works, read() fails, as for a
   // root-only file read by an unprivileged agent.
@@ -156,10 +171,10 @@ TEST_CASE("an unreadable DMI attribute with no SMBIOS fallback is reported, not 
   fs::remove(serial);
   fs::create_directories(serial);
   auto f = detect(tree).facts;
-  CHECK(count(f, "ingot", "detect", "missing", "sys/class/dmi/id/product_serial") == 1);
+  CHECK(notes(f, "missing", "sys/class/dmi/id/product_serial") == 1);
   CHECK(count(f, "system", "product", "serial") == 0);
   CHECK(count(f, "system", "product", "name", "Shape 1s-sata-1nic") == 1);
-  CHECK(count(f, "ingot", "detect", "missing", "smbios") == 1);
+  CHECK(notes(f, "missing", "smbios") == 1);
   CHECK(count(f, "memory", "banks") == 0);
 }
 
@@ -181,7 +196,7 @@ TEST_CASE("a directory too big to list whole is invalid, not a truncated list") 
   CHECK(SysfsRoot(root).list("sys/bus/pci/devices").status == ReadStatus::too_large);
   CHECK(SysfsRoot(root).list("sys/bus/pci/devices").names.empty());
   auto f = detect(root).facts;
-  CHECK(count(f, "ingot", "detect", "invalid", "sys/bus/pci/devices") == 1);
+  CHECK(notes(f, "invalid", "sys/bus/pci/devices") == 1);
   CHECK(count(f, "pci") == 0);
   fs::remove(root / "sys/bus/pci/devices/0");
   CHECK(SysfsRoot(root).list("sys/bus/pci/devices").names.size() == kMaxDirEntries);  // exactly at the limit

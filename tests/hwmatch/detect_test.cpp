@@ -3,7 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <initializer_list>
 #include <set>
+#include <utility>
 
 #include "hwmatch/detect.h"
 #include "tests/support/test_support.h"
@@ -25,6 +27,19 @@ bool has(const Facts& f, const std::string& cls, const std::string& name, const 
   return false;
 }
 
+// `expected` is in `f` (an empty value: any value).
+void check_has(const Facts& f, const Fact& expected) {
+  CAPTURE(expected.cls);
+  CAPTURE(expected.name);
+  CAPTURE(expected.key);
+  CAPTURE(expected.value);
+  CHECK(has(f, expected.cls, expected.name, expected.key, expected.value));
+}
+
+void check_has(const Facts& f, std::initializer_list<Fact> expected) {
+  for (const auto& e : expected) check_has(f, e);
+}
+
 }  // namespace
 
 TEST_CASE("every captured fixture yields its golden facts") {
@@ -42,21 +57,25 @@ TEST_CASE("fixture shapes differ where the machines differ") {
   auto one = detect(fixtures() / "1s-sata-1nic" / "tree").facts;
   auto two = detect(fixtures() / "2s-nvme-virtio-4nic" / "tree").facts;
   auto uefi = detect(fixtures() / "uefi-virtio-scsi-1nic" / "tree").facts;
-  CHECK(has(one, "cpu", "physical", "number", "1"));
-  CHECK(has(two, "cpu", "physical", "number", "2"));
-  CHECK(has(two, "numa", "nodes", "count", "2"));
-  CHECK(has(one, "disk", "sda", "transport", "sata"));
-  CHECK(has(two, "disk", "nvme0n1", "transport", "nvme"));
-  CHECK(has(two, "disk", "vda", "transport", "virtio"));
-  CHECK(has(uefi, "disk", "sda", "transport", "scsi"));
-  CHECK(has(uefi, "firmware", "boot", "mode", "uefi"));
-  CHECK(has(one, "firmware", "boot", "mode", "bios"));
-  CHECK(has(two, "network", "eth3", "serial", "52:54:00:00:02:04"));
-  CHECK(has(two, "network", "eth2", "driver", "e1000"));
-  CHECK(has(one, "network", "eth0", "ipv4-network", "198.18.10.0"));
-  CHECK(has(one, "network", "eth0", "ipv6-network", "fd00:198:18::"));
-  CHECK(has(one, "memory", "bank:0", "size", "536870912"));
-  CHECK(has(one, "system", "product", "uuid", "8e5b8d5e-1111-4c1a-9a0e-000000000012"));
+  // What tells the machines apart: the fixture's facts, and a fact it must have.
+  const std::pair<const Facts&, Fact> expected[] = {
+      {one, {"cpu", "physical", "number", "1"}},
+      {two, {"cpu", "physical", "number", "2"}},
+      {two, {"numa", "nodes", "count", "2"}},
+      {one, {"disk", "sda", "transport", "sata"}},
+      {two, {"disk", "nvme0n1", "transport", "nvme"}},
+      {two, {"disk", "vda", "transport", "virtio"}},
+      {uefi, {"disk", "sda", "transport", "scsi"}},
+      {uefi, {"firmware", "boot", "mode", "uefi"}},
+      {one, {"firmware", "boot", "mode", "bios"}},
+      {two, {"network", "eth3", "serial", "52:54:00:00:02:04"}},
+      {two, {"network", "eth2", "driver", "e1000"}},
+      {one, {"network", "eth0", "ipv4-network", "198.18.10.0"}},
+      {one, {"network", "eth0", "ipv6-network", "fd00:198:18::"}},
+      {one, {"memory", "bank:0", "size", "536870912"}},
+      {one, {"system", "product", "uuid", "8e5b8d5e-1111-4c1a-9a0e-000000000012"}},
+  };
+  for (const auto& [facts, fact] : expected) check_has(facts, fact);
 }
 
 TEST_CASE("the SMBIOS table alone gives system identity when sys/class/dmi is absent") {
@@ -64,18 +83,18 @@ TEST_CASE("the SMBIOS table alone gives system identity when sys/class/dmi is ab
   fs::create_directories(t / "sys");
   fs::copy(fixtures() / "1s-sata-1nic" / "tree" / "sys/firmware", t / "sys/firmware", fs::copy_options::recursive);
   auto f = detect(t.path()).facts;
-  CHECK(has(f, "system", "product", "serial", "SN-1s-sata-1nic"));
-  CHECK(has(f, "system", "product", "uuid", "8e5b8d5e-1111-4c1a-9a0e-000000000012"));
-  CHECK(has(f, "firmware", "bios", "vendor", "Ingot BIOS"));
-  CHECK(has(f, "memory", "bank:0", "serial", "MEM-0001"));
+  check_has(f, {
+      {"system", "product", "serial", "SN-1s-sata-1nic"},
+      {"system", "product", "uuid", "8e5b8d5e-1111-4c1a-9a0e-000000000012"},
+      {"firmware", "bios", "vendor", "Ingot BIOS"},
+      {"memory", "bank:0", "serial", "MEM-0001"},
+  });
   CHECK_FALSE(has(f, "ingot", "detect", "missing", "dmi"));
 }
 
 TEST_CASE("detection on the live machine runs and finds CPUs and memory") {
   Detection d = detect("/");
-  CHECK(has(d.facts, "cpu", "logical", "number"));
-  CHECK(has(d.facts, "cpu", "physical", "number"));
-  CHECK(has(d.facts, "memory", "total", "size"));
+  check_has(d.facts, {{"cpu", "logical", "number"}, {"cpu", "physical", "number"}, {"memory", "total", "size"}});
   // Every note is mirrored as an ingot/detect fact.
   std::size_t note_facts = 0;
   for (const auto& f : d.facts) note_facts += f.cls == "ingot";
@@ -119,8 +138,10 @@ TEST_CASE("optical drives are not disks, by name (srN) or by SCSI device type 5"
   auto f = detect(tree).facts;
   CHECK_FALSE(has(f, "disk", "sr0", "size"));
   CHECK_FALSE(has(f, "disk", "sdb", "size"));
-  CHECK(has(f, "disk", "sdc", "size", "0"));
-  CHECK(has(f, "disk", "sdc", "transport", "sata"));
-  CHECK(has(f, "disk", "sda", "transport", "sata"));
-  CHECK(has(f, "disk", "logical", "count", "2"));
+  check_has(f, {
+      {"disk", "sdc", "size", "0"},
+      {"disk", "sdc", "transport", "sata"},
+      {"disk", "sda", "transport", "sata"},
+      {"disk", "logical", "count", "2"},
+  });
 }

@@ -49,22 +49,27 @@ check "missing facts file" 2 'nope.json: cannot read the file' -- "$INGOT_BIN" m
 echo '[["disk","sda","size"]]' >"$tmp/bad.json"
 check "bad facts" 2 'bad.json: facts\[0\]: expected \[class, name, key, value\]' -- "$INGOT_BIN" match "$tmp/bad.json" "$src/roles"
 check "not a roles dir" 2 "no 'order' file \(ingot roles\) or 'state' file" -- "$INGOT_BIN" match "$facts/tiny.json" "$tmp"
-mkdir -p "$tmp/roles/web"
-printf 'web 2\n' >"$tmp/roles/order"
-printf '# web\ndisk $d size gt(10\n' >"$tmp/roles/web/hardware.spec"
-check "bad spec names file:line:col" 2 "roles/web/hardware.spec:2:16: unclosed '\('; add '\)'" -- "$INGOT_BIN" match "$facts/tiny.json" "$tmp/roles"
-printf 'web two\n' >"$tmp/roles/order"
-check "bad count" 2 "roles/order:1:5: count 'two' must be" -- "$INGOT_BIN" match "$facts/tiny.json" "$tmp/roles"
-printf 'web 2\napi *\n' >"$tmp/roles/order"
-printf 'disk $d size gt(10)\n' >"$tmp/roles/web/hardware.spec"
-check "role without spec" 2 "roles/order:2:1: role 'api' has no .*api/hardware.spec; create it or remove the line" -- "$INGOT_BIN" match "$facts/tiny.json" "$tmp/roles"
 
-printf 'web 2\n' >"$tmp/roles/order"
-printf '{"hostname": "web01-02", "ip": "198.18.7.10-11"}\n' >"$tmp/roles/web/pools.json"
-printf 'disk $d size gt(10)\nsystem product serial $$serial\n' >"$tmp/roles/web/hardware.spec"
-check "pools: allocation printed" 0 '^  hostname = web01$' -- "$INGOT_BIN" match "$facts/tiny.json" "$tmp/roles"
-printf '{"ip": "198.18.7.300-301"}\n' >"$tmp/roles/web/pools.json"
-check "pools: bad pool file" 2 'web/pools.json' -- "$INGOT_BIN" match "$facts/tiny.json" "$tmp/roles"
+# roles_check NAME RC PATTERN ORDER SPEC [POOLS]: `check` of tiny.json against $tmp/roles with
+# that order file, role web's hardware.spec and, when given, its pools.json (printf escapes).
+roles_check() {
+  mkdir -p "$tmp/roles/web"
+  printf '%b' "$4" >"$tmp/roles/order"
+  printf '%b' "$5" >"$tmp/roles/web/hardware.spec"
+  rm -f "$tmp/roles/web/pools.json"
+  [[ -z ${6:-} ]] || printf '%b' "$6" >"$tmp/roles/web/pools.json"
+  check "$1" "$2" "$3" -- "$INGOT_BIN" match "$facts/tiny.json" "$tmp/roles"
+}
+roles_check "bad spec names file:line:col" 2 "roles/web/hardware.spec:2:16: unclosed '\('; add '\)'" \
+  'web 2\n' '# web\ndisk $d size gt(10\n'
+roles_check "bad count" 2 "roles/order:1:5: count 'two' must be" 'web two\n' 'disk $d size gt(10)\n'
+roles_check "role without spec" 2 "roles/order:2:1: role 'api' has no .*api/hardware.spec; create it or remove the line" \
+  'web 2\napi *\n' 'disk $d size gt(10)\n'
+serial_spec='disk $d size gt(10)\nsystem product serial $$serial\n'
+roles_check "pools: allocation printed" 0 '^  hostname = web01$' 'web 2\n' "$serial_spec" \
+  '{"hostname": "web01-02", "ip": "198.18.7.10-11"}\n'
+roles_check "pools: bad pool file" 2 'web/pools.json' 'web 2\n' "$serial_spec" '{"ip": "198.18.7.300-301"}\n'
+
 printf "generate({'hostname': 'vm01-02', 'ip': '10.0.2.3-4'})\n" >"$tmp/cmdb"
 mkdir -p "$tmp/ed" && cp "$src/tests/hwmatch/edeploy_example/vm-centos.specs" "$tmp/ed/" && cp "$tmp/cmdb" "$tmp/ed/vm-centos.cmdb"
 printf "[('vm-centos', 1)]\n" >"$tmp/ed/state"

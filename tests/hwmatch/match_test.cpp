@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <initializer_list>
+#include <string>
+#include <utility>
 
 #include "hwmatch/explain.h"
 #include "spec_test_util.h"
@@ -10,23 +13,32 @@
 using namespace ingot::hwmatch;
 using namespace ingot::hwmatch::test;
 
+namespace {
+
+// `spec` matches `facts` and binds each variable to the value given.
+void check_binds(const std::string& spec, std::initializer_list<std::pair<const char*, const char*>> expected,
+                 const Facts& facts = server_facts()) {
+  CAPTURE(spec);
+  auto r = match(spec_of(spec), facts);
+  REQUIRE(r.matched);
+  for (const auto& [name, value] : expected) {
+    CAPTURE(name);
+    CHECK(binding(r, name) == value);
+  }
+}
+
+}  // namespace
+
 TEST_CASE("a variable binds once and must agree where it recurs") {
-  Spec s = spec_of(
+  check_binds(
       "network $eth ipv4 network(10.66.6.0/24)\n"
       "network $eth serial $mac\n"
-      "network $eth link yes\n");
-  auto r = match(s, server_facts());
-  REQUIRE(r.matched);
-  CHECK(binding(r, "eth") == "eth1");
-  CHECK(binding(r, "mac") == "52:54:00:aa:00:02");
+      "network $eth link yes\n",
+      {{"eth", "eth1"}, {"mac", "52:54:00:aa:00:02"}});
 }
 
 TEST_CASE("a fact matched by one line is consumed: $d1 and $d2 are different disks") {
-  Spec s = spec_of("disk $d1 size ge(200)\ndisk $d2 size ge(200)\n");
-  auto r = match(s, server_facts());
-  REQUIRE(r.matched);
-  CHECK(binding(r, "d1") == "sda");
-  CHECK(binding(r, "d2") == "sdb");
+  check_binds("disk $d1 size ge(200)\ndisk $d2 size ge(200)\n", {{"d1", "sda"}, {"d2", "sdb"}});
   Spec five = spec_of(
       "disk $d1 size ge(200)\ndisk $d2 size ge(200)\ndisk $d3 size ge(200)\ndisk $d4 size ge(200)\ndisk $d5 size ge(200)\n");
   CHECK_FALSE(match(five, server_facts()).matched);
@@ -38,27 +50,21 @@ TEST_CASE("a fact matched by one line is consumed: $d1 and $d2 are different dis
 TEST_CASE("backtracking: an early binding that dooms a later line is undone") {
   // eDeploy's guide calls this order "the wrong way": eth0 has link first, so $eth-pub1 binds
   // eth0 and the ipv4 line fails. The search retries with eth1 and matches.
-  Spec s = spec_of(
+  check_binds(
       "network $eth-pub1 link yes\n"
       "network $eth-pub1 ipv4 network(10.66.6.0/24)\n"
       "network $eth-pub1 serial $mac-pub1\n"
       "network $eth-pub2 link yes\n"
       "network $eth-pub2 ipv4 network(172.17.0.0/16)\n"
-      "network $eth-pub2 serial $mac-pub2\n");
-  auto r = match(s, server_facts());
-  REQUIRE(r.matched);
-  CHECK(binding(r, "eth-pub1") == "eth1");
-  CHECK(binding(r, "mac-pub1") == "52:54:00:aa:00:02");
-  CHECK(binding(r, "eth-pub2") == "eth0");
-  CHECK(binding(r, "mac-pub2") == "52:54:00:aa:00:01");
+      "network $eth-pub2 serial $mac-pub2\n",
+      {{"eth-pub1", "eth1"},
+       {"mac-pub1", "52:54:00:aa:00:02"},
+       {"eth-pub2", "eth0"},
+       {"mac-pub2", "52:54:00:aa:00:01"}});
 
   // Disks: the first SSD-sized line could take sdc (4000), leaving no big disk for $data.
-  Spec d = spec_of("disk $os size ge(200)\ndisk $os rotational 0\ndisk $data size ge(4000)\ndisk $data2 size ge(4000)\n");
-  auto rd = match(d, server_facts());
-  REQUIRE(rd.matched);
-  CHECK(binding(rd, "os") == "sda");
-  CHECK(binding(rd, "data") == "sdc");
-  CHECK(binding(rd, "data2") == "sdd");
+  check_binds("disk $os size ge(200)\ndisk $os rotational 0\ndisk $data size ge(4000)\ndisk $data2 size ge(4000)\n",
+              {{"os", "sda"}, {"data", "sdc"}, {"data2", "sdd"}});
 }
 
 TEST_CASE("$$var exports; $var does not") {
@@ -74,28 +80,17 @@ TEST_CASE("$$var exports; $var does not") {
 }
 
 TEST_CASE("$var=test tests and binds, and the test holds on every recurrence") {
-  Spec s = spec_of("disk $d size $size=gt(1000)\ndisk $d rotational 1\n");
-  auto r = match(s, server_facts());
-  REQUIRE(r.matched);
-  CHECK(binding(r, "size") == "4000");
-  CHECK(binding(r, "d") == "sdc");
+  check_binds("disk $d size $size=gt(1000)\ndisk $d rotational 1\n", {{"size", "4000"}, {"d", "sdc"}});
   // A name can be tested and bound too.
-  Spec n = spec_of("network $nic=regexp(^eth1$) serial $$mac\n");
-  auto rn = match(n, server_facts());
-  REQUIRE(rn.matched);
-  CHECK(binding(rn, "nic") == "eth1");
+  check_binds("network $nic=regexp(^eth1$) serial $$mac\n", {{"nic", "eth1"}});
   // The second occurrence's test applies to the bound value.
   Spec both = spec_of("disk $d size $s=gt(100)\ndisk $e size $s=lt(100)\n");
   CHECK_FALSE(match(both, server_facts()).matched);
 }
 
 TEST_CASE("variables and tests work in the class and key positions too") {
-  Spec s = spec_of("$c sdc $k 4000\nregexp(^net) $n in(ipv6) network(fd00:17::/32)\n");
-  auto r = match(s, server_facts());
-  REQUIRE(r.matched);
-  CHECK(binding(r, "c") == "disk");
-  CHECK(binding(r, "k") == "size");
-  CHECK(binding(r, "n") == "eth0");
+  check_binds("$c sdc $k 4000\nregexp(^net) $n in(ipv6) network(fd00:17::/32)\n",
+              {{"c", "disk"}, {"k", "size"}, {"n", "eth0"}});
 }
 
 TEST_CASE("an empty spec matches anything; a missing class matches nothing") {
@@ -130,17 +125,14 @@ TEST_CASE("eDeploy guide: vm-debian spec binds disk, interface and MAC") {
   // ('disk','$disk','size','gt(4)'), ('network','$eth','ipv4','network(192.168.122.0/24)'),
   // ('network','$eth','serial','$mac'): "a hard drive bigger than 4GB, one interface on
   // 192.168.122.0/24, a MAC address".
-  Spec s = spec_of("disk $disk size gt(4)\nnetwork $eth ipv4 network(192.168.122.0/24)\nnetwork $eth serial $mac\n");
+  const std::string spec =
+      "disk $disk size gt(4)\nnetwork $eth ipv4 network(192.168.122.0/24)\nnetwork $eth serial $mac\n";
   Facts vm = {{"disk", "vda", "size", "20"},
               {"network", "eth0", "serial", "52:54:12:34:00:01"},
               {"network", "eth0", "ipv4", "10.0.2.15"},
               {"network", "eth1", "serial", "52:54:12:34:00:02"},
               {"network", "eth1", "ipv4", "192.168.122.7"}};
-  auto r = match(s, vm);
-  REQUIRE(r.matched);
-  CHECK(binding(r, "disk") == "vda");
-  CHECK(binding(r, "eth") == "eth1");
-  CHECK(binding(r, "mac") == "52:54:12:34:00:02");
+  check_binds(spec, {{"disk", "vda"}, {"eth", "eth1"}, {"mac", "52:54:12:34:00:02"}}, vm);
   vm[0].value = "4";  // not bigger than 4
-  CHECK_FALSE(match(s, vm).matched);
+  CHECK_FALSE(match(spec_of(spec), vm).matched);
 }

@@ -29,6 +29,13 @@ const char* const kCompute = R"({
   "gateway": "10.0.0.1"
 })";
 
+// What a compute node's allocation through `store` fails with (it must fail).
+Error allocation_error(const RolePoolMap& pools, PoolStore& store) {
+  auto r = PoolAllocator(pools, store).allocate("compute", "n", {});
+  REQUIRE_FALSE(r.has_value());
+  return r.error();
+}
+
 }  // namespace
 
 TEST_CASE("first free value of each pool, constants for everyone") {
@@ -143,19 +150,14 @@ TEST_CASE("fake stores: broken, empty, fixed, racing") {
   auto pools = load("compute", kCompute);
   SUBCASE("broken: the store's error comes back, named") {
     fakes::BrokenPoolStore store;
-    PoolAllocator alloc(pools, store);
-    auto r = alloc.allocate("compute", "n", {});
-    REQUIRE_FALSE(r.has_value());
-    CHECK(r.error().code == PoolError::store_failed);
-    CHECK(r.error().message().find("disk on fire") != std::string::npos);
-    CHECK(alloc.release("compute", "n").error().code == PoolError::store_failed);
+    Error e = allocation_error(pools, store);
+    CHECK(e.code == PoolError::store_failed);
+    CHECK(e.message().find("disk on fire") != std::string::npos);
+    CHECK(PoolAllocator(pools, store).release("compute", "n").error().code == PoolError::store_failed);
   }
   SUBCASE("empty: a store that refuses every insert ends in a conflict, not a loop") {
     fakes::EmptyPoolStore store;
-    PoolAllocator alloc(pools, store);
-    auto r = alloc.allocate("compute", "n", {});
-    REQUIRE_FALSE(r.has_value());
-    CHECK(r.error().code == PoolError::conflict);
+    CHECK(allocation_error(pools, store).code == PoolError::conflict);
   }
   SUBCASE("fixed: existing holders are skipped and sticky nodes get theirs back") {
     fakes::FixedPoolStore store({{"compute", {{"old", {{"hostname", "compute001"}, {"ip", "10.0.0.10"}}}}}});

@@ -2,6 +2,9 @@
 // with its file:line:column.
 #include <doctest/doctest.h>
 
+#include <initializer_list>
+#include <string>
+
 #include "spec_test_util.h"
 
 using namespace ingot::hwmatch;
@@ -13,86 +16,102 @@ bool value_passes(const std::string& test, const std::string& value) {
   Facts f = {{"x", "y", "z", value}};
   return match(s, f).matched;
 }
+
+enum class Outcome { passes, fails };
+using enum Outcome;
+
+// One row per boundary: the test as written in a spec, a fact's value, and the outcome.
+struct ValueCase {
+  std::string test;
+  const char* value;
+  Outcome outcome;
+};
+
+void check_values(std::initializer_list<ValueCase> cases) {
+  for (const auto& c : cases) {
+    CAPTURE(c.test);
+    CAPTURE(c.value);
+    CHECK(value_passes(c.test, c.value) == (c.outcome == passes));
+  }
+}
 }  // namespace
 
-TEST_CASE("every function, on both sides of its boundary") {
-  CHECK(value_passes("gt(100)", "101"));
-  CHECK_FALSE(value_passes("gt(100)", "100"));
-  CHECK(value_passes("ge(100)", "100"));
-  CHECK_FALSE(value_passes("ge(100)", "99.5"));
-  CHECK(value_passes("lt(100)", "99"));
-  CHECK_FALSE(value_passes("lt(100)", "100"));
-  CHECK(value_passes("le(100)", "100"));
-  CHECK_FALSE(value_passes("le(100)", "100.1"));
-  CHECK(value_passes("range(10,20)", "10"));
-  CHECK(value_passes("range(10, 20)", "20"));
-  CHECK_FALSE(value_passes("range(10,20)", "21"));
-  CHECK(value_passes("in(a,b,c)", "b"));
-  CHECK_FALSE(value_passes("in(a,b,c)", "d"));
-  CHECK(value_passes("network(10.0.0.0/8)", "10.200.3.4"));
-  CHECK_FALSE(value_passes("network(10.0.0.0/8)", "11.0.0.1"));
-  CHECK(value_passes("regexp(^sd[a-z]$)", "sdq"));
-  CHECK_FALSE(value_passes("regexp(^sd[a-z]$)", "nvme0n1"));
-  CHECK(value_passes("regexp(Xeon)", "Intel(R) Xeon(R)"));  // a search, not a full match
-  CHECK(value_passes("not(gt(100))", "100"));
-  CHECK_FALSE(value_passes("not(gt(100))", "101"));
-  CHECK(value_passes("and(gt(1),lt(3))", "2"));
-  CHECK_FALSE(value_passes("and(gt(1),lt(3))", "3"));
-  CHECK(value_passes("or(lt(1),gt(3))", "4"));
-  CHECK_FALSE(value_passes("or(lt(1),gt(3))", "2"));
-  CHECK(value_passes("plain", "plain"));
-  CHECK_FALSE(value_passes("plain", "plainer"));
+TEST_CASE("values against every kind of test, nested and quoted") {
+  const std::string nested = "not(and(gt(100), or(lt(150), in(500, 600)), not(regexp(^7))))";
+  check_values({
+      // Every function, on both sides of its boundary
+      {"gt(100)", "101", passes},
+      {"gt(100)", "100", fails},
+      {"ge(100)", "100", passes},
+      {"ge(100)", "99.5", fails},
+      {"lt(100)", "99", passes},
+      {"lt(100)", "100", fails},
+      {"le(100)", "100", passes},
+      {"le(100)", "100.1", fails},
+      {"range(10,20)", "10", passes},
+      {"range(10, 20)", "20", passes},
+      {"range(10,20)", "21", fails},
+      {"in(a,b,c)", "b", passes},
+      {"in(a,b,c)", "d", fails},
+      {"network(10.0.0.0/8)", "10.200.3.4", passes},
+      {"network(10.0.0.0/8)", "11.0.0.1", fails},
+      {"regexp(^sd[a-z]$)", "sdq", passes},
+      {"regexp(^sd[a-z]$)", "nvme0n1", fails},
+      {"regexp(Xeon)", "Intel(R) Xeon(R)", passes},  // a search, not a full match
+      {"not(gt(100))", "100", passes},
+      {"not(gt(100))", "101", fails},
+      {"and(gt(1),lt(3))", "2", passes},
+      {"and(gt(1),lt(3))", "3", fails},
+      {"or(lt(1),gt(3))", "4", passes},
+      {"or(lt(1),gt(3))", "2", fails},
+      {"plain", "plain", passes},
+      {"plain", "plainer", fails},
+      // Numeric tests do not match values that are not numbers
+      {"gt(1)", "lots", fails},
+      {"lt(1)", "", fails},
+      {"range(0,10)", "5GB", fails},
+      {"not(gt(1))", "lots", passes},
+      {"gt(-1.5)", "-1", passes},
+      // IPv6 networks, and address families never mix
+      {"network(fd00:17::/32)", "fd00:17:0:1::5", passes},
+      {"network(fd00:17::/32)", "fd00:18::1", fails},
+      {"network(fe80::/10)", "fe80::1%eth0", passes},
+      {"network(2001:db8::/128)", "2001:db8::", passes},
+      {"network(::/0)", "::1", passes},
+      {"network(::/0)", "10.0.0.1", fails},
+      {"network(0.0.0.0/0)", "::1", fails},
+      {"network(0.0.0.0/0)", "198.18.0.1", passes},
+      {"network(10.1.2.0/23)", "10.1.3.255/23", passes},  // a fact's prefix is ignored
+      {"network(10.1.2.0/23)", "10.1.4.0", fails},
+      {"or(network(10.0.0.0/8), network(fd00::/8))", "fd12::1", passes},
+      // Nesting to any depth
+      {nested, "99", passes},    // gt fails: and false: not true
+      {nested, "120", fails},
+      {nested, "200", passes},   // or fails
+      {nested, "500", fails},
+      {nested, "7000", passes},  // 7000 is not in(500,600), or fails
+      {"and(or(a, b), not(b))", "a", passes},
+      {"and(or(a, b), not(b))", "b", fails},
+      {"and(gt(1), gt(2), gt(3), lt(5))", "4", passes},  // and/or take any count
+      // Quoting: spaces, parentheses, commas, escapes, both quote styles
+      {"'Intel(R) Xeon(R) Gold'", "Intel(R) Xeon(R) Gold", passes},
+      {"\"Dell Inc.\"", "Dell Inc.", passes},
+      {"'it\\'s'", "it's", passes},
+      {"\"say \\\"hi\\\"\"", "say \"hi\"", passes},
+      {"in('a b', \"c,d\")", "c,d", passes},
+      {"in('a b', \"c,d\")", "a b", passes},
+      {"regexp('^a{1,3}$')", "aaa", passes},
+      {"regexp('^a{1,3}$')", "aaaa", fails},
+      {"regexp('\\d+G')", "480G", passes},  // \d kept as written
+      {"regexp(^(sd|vd)a$)", "vda", passes},  // balanced parentheses need no quotes
+      {"regexp('^(ab)+[(+]*(x{2})?$')", "abab((xx", passes},  // repetition, but not nested
+      {"regexp('\\(a+\\)+')", "(aa)", passes},  // escaped parentheses are not groups
+      {"not('x y')", "x", passes},
+      {"''", "", passes},
+  });
 }
 
-TEST_CASE("numeric tests do not match values that are not numbers") {
-  CHECK_FALSE(value_passes("gt(1)", "lots"));
-  CHECK_FALSE(value_passes("lt(1)", ""));
-  CHECK_FALSE(value_passes("range(0,10)", "5GB"));
-  CHECK(value_passes("not(gt(1))", "lots"));
-  CHECK(value_passes("gt(-1.5)", "-1"));
-}
-
-TEST_CASE("IPv6 networks, and address families never mix") {
-  CHECK(value_passes("network(fd00:17::/32)", "fd00:17:0:1::5"));
-  CHECK_FALSE(value_passes("network(fd00:17::/32)", "fd00:18::1"));
-  CHECK(value_passes("network(fe80::/10)", "fe80::1%eth0"));
-  CHECK(value_passes("network(2001:db8::/128)", "2001:db8::"));
-  CHECK(value_passes("network(::/0)", "::1"));
-  CHECK_FALSE(value_passes("network(::/0)", "10.0.0.1"));
-  CHECK_FALSE(value_passes("network(0.0.0.0/0)", "::1"));
-  CHECK(value_passes("network(0.0.0.0/0)", "198.18.0.1"));
-  CHECK(value_passes("network(10.1.2.0/23)", "10.1.3.255/23"));  // a fact's prefix is ignored
-  CHECK_FALSE(value_passes("network(10.1.2.0/23)", "10.1.4.0"));
-  CHECK(value_passes("or(network(10.0.0.0/8), network(fd00::/8))", "fd12::1"));
-}
-
-TEST_CASE("nesting to any depth") {
-  const std::string t = "not(and(gt(100), or(lt(150), in(500, 600)), not(regexp(^7))))";
-  CHECK(value_passes(t, "99"));    // gt fails: and false: not true
-  CHECK_FALSE(value_passes(t, "120"));
-  CHECK(value_passes(t, "200"));   // or fails
-  CHECK_FALSE(value_passes(t, "500"));
-  CHECK(value_passes(t, "7000"));  // 7000 is not in(500,600), or fails
-  CHECK(value_passes("and(or(a, b), not(b))", "a"));
-  CHECK_FALSE(value_passes("and(or(a, b), not(b))", "b"));
-  CHECK(value_passes("and(gt(1), gt(2), gt(3), lt(5))", "4"));  // and/or take any count
-}
-
-TEST_CASE("quoting: spaces, parentheses, commas, escapes, both quote styles") {
-  CHECK(value_passes("'Intel(R) Xeon(R) Gold'", "Intel(R) Xeon(R) Gold"));
-  CHECK(value_passes("\"Dell Inc.\"", "Dell Inc."));
-  CHECK(value_passes("'it\\'s'", "it's"));
-  CHECK(value_passes("\"say \\\"hi\\\"\"", "say \"hi\""));
-  CHECK(value_passes("in('a b', \"c,d\")", "c,d"));
-  CHECK(value_passes("in('a b', \"c,d\")", "a b"));
-  CHECK(value_passes("regexp('^a{1,3}$')", "aaa"));
-  CHECK_FALSE(value_passes("regexp('^a{1,3}$')", "aaaa"));
-  CHECK(value_passes("regexp('\\d+G')", "480G"));  // \d kept as written
-  CHECK(value_passes("regexp(^(sd|vd)a$)", "vda"));  // balanced parentheses need no quotes
-  CHECK(value_passes("regexp('^(ab)+[(+]*(x{2})?$')", "abab((xx"));  // repetition, but not nested
-  CHECK(value_passes("regexp('\\(a+\\)+')", "(aa)"));  // escaped parentheses are not groups
-  CHECK(value_passes("not('x y')", "x"));
-  CHECK(value_passes("''", ""));
+TEST_CASE("quotes work in every field, not only the value") {
   Spec s = spec_of("'my class' \"a name\" key 'v 1' # trailing comment\n");
   CHECK(match(s, Facts{{"my class", "a name", "key", "v 1"}}).matched);
 }

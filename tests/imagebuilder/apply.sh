@@ -5,9 +5,8 @@
 # end clean.
 set -euo pipefail
 B=${INGOT_BIN:?}
-w=$(mktemp -d /tmp/ingot-apply-XXXXXX)
-trap 'rm -rf "$w"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/../support/script_lib.sh"
+make_work_dir ingot-apply
 same() {  # same SRC DST: rsync finds nothing to change, content and metadata (keep list aside)
   local out
   out=$(rsync -anci --delete --exclude /etc/hostname --exclude /var/lib/data "$1/" "$2/")

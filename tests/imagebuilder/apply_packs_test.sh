@@ -8,13 +8,8 @@
 # equal to the source.
 set -euo pipefail
 B=${INGOT_BIN:?}
-w=$(mktemp -d /tmp/ingot-packs-XXXXXX)
 source "$(dirname "${BASH_SOURCE[0]}")/../support/script_lib.sh"
-cleanup() {
-  stop_pids
-  rm -rf "$w"
-}
-trap cleanup EXIT
+make_work_dir ingot-packs
 same() {  # same A B: no difference in content or metadata (mtimes are clamped by the store)
   local out; out=$(rsync -rlpgoDnci --delete "$1/" "$2/")
   [[ -z $out ]] || { echo "$out" | head -20; fail "$2 differs from $1"; }

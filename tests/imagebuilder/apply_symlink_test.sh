@@ -5,9 +5,8 @@
 # symlink was named by its destination, judged not in the image and removed.
 set -euo pipefail
 B=${INGOT_BIN:?}
-w=$(mktemp -d /tmp/ingot-apply-symlink.XXXXXX)
-trap 'rm -rf "$w"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/../support/script_lib.sh"
+make_work_dir ingot-apply-symlink
 mkdir -p "$w/tree/bin" "$w/tree/etc"
 echo '#!/bin/sh' >"$w/tree/bin/busybox"
 ln -s /bin/busybox "$w/tree/bin/cat"

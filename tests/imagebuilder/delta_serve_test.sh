@@ -6,13 +6,8 @@
 # a corrupt delta or a drifted base falls back to the whole object with a clear log line.
 set -euo pipefail
 B=${INGOT_BIN:?}
-w=$(mktemp -d /tmp/ingot-delta-XXXXXX)
 source "$(dirname "${BASH_SOURCE[0]}")/../support/script_lib.sh"
-cleanup() {
-  stop_pids
-  rm -rf "$w"
-}
-trap cleanup EXIT
+make_work_dir ingot-delta
 export SOURCE_DATE_EPOCH=1700000000
 # edit FILE SEED: a new build of a binary: some bytes changed, a block inserted, one removed.
 edit() {

@@ -5,9 +5,8 @@
 # 0/1/2 and --json.
 set -euo pipefail
 B=${INGOT_BIN:?}
-w=$(mktemp -d /tmp/ingot-drift-XXXXXX)
-trap 'rm -rf "$w"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/../support/script_lib.sh"
+make_work_dir ingot-drift
 
 mkdir -p "$w/v1/etc/app" "$w/v1/bin" "$w/v1/var/lib/data" "$w/demo"
 echo hello >"$w/v1/etc/motd"; echo conf-v1 >"$w/v1/etc/app/conf"; echo x >"$w/v1/etc/hostname"

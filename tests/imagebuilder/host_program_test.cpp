@@ -12,12 +12,9 @@ using namespace ingot::image;
 using ingot::LoggedRunner;
 namespace fs = std::filesystem;
 using ingot::test::TempDir;
+using ingot::test::write_file;
 
 namespace {
-void write_file(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  ingot::test::write_file(p, text);
-}
 LoggedRunner runner(const TempDir& dir) { return LoggedRunner(dir / "build.log", {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}); }
 }  // namespace
 

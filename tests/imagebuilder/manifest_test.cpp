@@ -5,30 +5,13 @@
 #include "imagebuilder/base64.h"
 #include "imagebuilder/image_ref.h"
 #include "imagebuilder/manifest_json.h"
+#include "tests/imagebuilder/manifest_entries.h"
 
 using namespace ingot::image;
+using ingot::image::test::dir;
+using ingot::image::test::file;
 
 namespace {
-
-Entry dir(std::string path, std::uint32_t mode = 0755) {
-  Entry e;
-  e.path = std::move(path);
-  e.type = EntryType::dir;
-  e.mode = mode;
-  e.mtime = 1700000000;
-  return e;
-}
-
-Entry file(std::string path, std::string_view content) {
-  Entry e;
-  e.path = std::move(path);
-  e.type = EntryType::file;
-  e.mode = 0644;
-  e.size = content.size();
-  e.sha256 = sha256(content);
-  e.mtime = 1700000000;
-  return e;
-}
 
 Manifest sample() {
   Manifest m;

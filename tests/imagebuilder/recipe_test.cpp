@@ -11,13 +11,7 @@
 using namespace ingot::image;
 namespace fs = std::filesystem;
 using ingot::test::TempDir;
-
-namespace {
-void write_file(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  ingot::test::write_file(p, text);
-}
-}  // namespace
+using ingot::test::write_file;
 
 TEST_CASE("a three-layer chain resolves root first with merged keep lists and accounts") {
   TempDir dir;

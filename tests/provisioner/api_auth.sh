@@ -6,12 +6,6 @@
 set -u
 work=$(mktemp -d /tmp/ingot-api-auth.$$.XXXXXX)
 source "$INGOT_SOURCE_DIR/tests/provisioner/api_lib.sh"
-cleanup() {
-  stop_server
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 start_server "$work/state" || exit 1
 admin=$INGOT_TOKEN
 secret='Pw0rd-n3ver-sh0wn'

@@ -7,16 +7,8 @@
 set -u
 work=$(mktemp -d /tmp/ingot-api-flow.$$.XXXXXX)
 source "$INGOT_SOURCE_DIR/tests/provisioner/api_lib.sh"
-cleanup() {
-  stop_server
-  bash "$bmc_harness/bmc-sim.sh" stop "$work/bmc"
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
-
-bmc_port=$(bash "$bmc_harness/bmc-sim.sh" free-port)
 bmc_pass='flow-S3cret'
-bash "$bmc_harness/bmc-sim.sh" start "$work/bmc" "$bmc_port" admin "$bmc_pass" >/dev/null || exit 1
+start_bmc "$bmc_pass"
 start_server "$work/state" || exit 1
 mac_p=52:54:00:f1:00:01
 mac_q=52:54:00:f1:00:02

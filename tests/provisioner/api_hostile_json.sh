@@ -6,12 +6,6 @@
 set -u
 work=$(mktemp -d /tmp/ingot-api-hostile.$$.XXXXXX)
 source "$INGOT_SOURCE_DIR/tests/provisioner/api_lib.sh"
-cleanup() {
-  stop_server
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
-
 start_server "$work/state" || exit 1
 mac=52:54:00:4e:00:01
 "$ingot" node add deep-1 --mac "$mac" >/dev/null

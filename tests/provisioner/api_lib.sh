@@ -1,11 +1,28 @@
 # Shared by the REST API script tests (api_*.sh): starts and stops `ingot serve --roles` on a
 # free loopback port (by PID), plays the agent with curl, and reads JSON with jq.
-# Needs: INGOT_BIN, INGOT_SOURCE_DIR; the caller sets $work (a temp dir it removes).
+# Needs: INGOT_BIN, INGOT_SOURCE_DIR; the caller sets $work (a temp dir).
 source "$INGOT_SOURCE_DIR/tests/provisioner/power_lib.sh"
 ingot=${INGOT_BIN:?}
 api_roles=$INGOT_SOURCE_DIR/tests/provisioner/api_roles
 bmc_harness=$INGOT_SOURCE_DIR/tests/provisioner/bmc
 serve_extra=()
+
+# On exit: the server stopped, then the BMC start_bmc started, then $work removed unless KEEP is
+# set. A test with more to undo (a mount, background requests) defines its own cleanup after
+# sourcing this; the trap calls whichever is defined last.
+cleanup() {
+  stop_server
+  [ -z "${bmc_port:-}" ] || bash "$bmc_harness/bmc-sim.sh" stop "$work/bmc"
+  [ -n "${KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+# start_bmc PASS: OpenIPMI's ipmi_sim as the machines' BMC (user admin, password PASS) on a free
+# port, its state in $work/bmc; sets bmc_port. A BMC that does not start ends the test.
+start_bmc() {
+  bmc_port=$(bash "$bmc_harness/bmc-sim.sh" free-port)
+  bash "$bmc_harness/bmc-sim.sh" start "$work/bmc" "$bmc_port" admin "$1" >/dev/null || exit 1
+}
 
 free_tcp_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'

@@ -5,12 +5,6 @@
 set -u
 work=$(mktemp -d /tmp/ingot-api-ttl.$$.XXXXXX)
 source "$INGOT_SOURCE_DIR/tests/provisioner/api_lib.sh"
-cleanup() {
-  stop_server
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
-
 ttl=3
 serve_extra=(--reservation-ttl "$ttl")
 start_server "$work/state" || exit 1

@@ -6,12 +6,6 @@
 set -u
 work=$(mktemp -d /tmp/ingot-api-restart.$$.XXXXXX)
 source "$INGOT_SOURCE_DIR/tests/provisioner/api_lib.sh"
-cleanup() {
-  stop_server
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 port=$(free_tcp_port)
 start_server "$work/state" "$port" || exit 1
 mac1=52:54:00:e5:00:01

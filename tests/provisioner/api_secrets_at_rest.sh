@@ -6,16 +6,8 @@
 set -u
 work=$(mktemp -d /tmp/ingot-api-secrets.$$.XXXXXX)
 source "$INGOT_SOURCE_DIR/tests/provisioner/api_lib.sh"
-cleanup() {
-  stop_server
-  bash "$bmc_harness/bmc-sim.sh" stop "$work/bmc"
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
-
-bmc_port=$(bash "$bmc_harness/bmc-sim.sh" free-port)
 pass='Rest-S3cret-pw'
-bash "$bmc_harness/bmc-sim.sh" start "$work/bmc" "$bmc_port" admin "$pass" >/dev/null || exit 1
+start_bmc "$pass"
 state=$work/state
 start_server "$state" || exit 1
 "$ingot" node add sec-1 --mac 52:54:00:5e:c0:01 --bmc "ipmi://admin:$pass@127.0.0.1:$bmc_port" >/dev/null

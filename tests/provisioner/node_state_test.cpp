@@ -4,25 +4,36 @@
 
 using namespace ingot::inventory;
 
-TEST_CASE("the happy path of a deploy is allowed step by step") {
+TEST_CASE("transitions: the deploy's happy path step by step; no shortcuts, no way out of retirement") {
   using S = NodeState;
-  CHECK(transition_allowed(S::enrolled, S::inspecting));
-  CHECK(transition_allowed(S::inspecting, S::matched));
-  CHECK(transition_allowed(S::matched, S::deploying));
-  CHECK(transition_allowed(S::deploying, S::deployed));
-  CHECK(transition_allowed(S::deployed, S::configured));
-  CHECK(transition_allowed(S::configured, S::deploying));  // re-deploy
-}
-
-TEST_CASE("shortcuts and moves out of retirement are refused") {
-  using S = NodeState;
-  CHECK_FALSE(transition_allowed(S::enrolled, S::deployed));
-  CHECK_FALSE(transition_allowed(S::inspecting, S::configured));
-  CHECK_FALSE(transition_allowed(S::retired, S::failed));
-  CHECK_FALSE(transition_allowed(S::retired, S::deploying));
-  CHECK_FALSE(transition_allowed(S::failed, S::failed));
-  CHECK(transition_allowed(S::retired, S::enrolled));
-  CHECK(transition_allowed(S::failed, S::inspecting));
+  enum class Verdict { allowed, refused };
+  using enum Verdict;
+  struct Case {
+    S from, to;
+    Verdict verdict;
+  };
+  const Case cases[] = {
+      // The happy path of a deploy, step by step.
+      {S::enrolled, S::inspecting, allowed},
+      {S::inspecting, S::matched, allowed},
+      {S::matched, S::deploying, allowed},
+      {S::deploying, S::deployed, allowed},
+      {S::deployed, S::configured, allowed},
+      {S::configured, S::deploying, allowed},  // re-deploy
+      // Shortcuts, and moves out of retirement other than re-enrolment.
+      {S::enrolled, S::deployed, refused},
+      {S::inspecting, S::configured, refused},
+      {S::retired, S::failed, refused},
+      {S::retired, S::deploying, refused},
+      {S::failed, S::failed, refused},
+      {S::retired, S::enrolled, allowed},
+      {S::failed, S::inspecting, allowed},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(to_string(c.from));
+    CAPTURE(to_string(c.to));
+    CHECK(transition_allowed(c.from, c.to) == (c.verdict == allowed));
+  }
 }
 
 TEST_CASE("every state can fail except failed and retired, and names round-trip") {

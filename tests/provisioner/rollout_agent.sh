@@ -9,26 +9,12 @@ set -u
 work=$(mktemp -d /tmp/ingot-rollout-agent.$$.XXXXXX)
 source "$INGOT_SOURCE_DIR/tests/provisioner/rollout_lib.sh"
 agent_bin=${INGOT_AGENT_BIN:?}
-wait_pid=
-cleanup() {
-  [ -n "$wait_pid" ] && kill "$wait_pid" 2>/dev/null
-  stop_server
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
 root=$work/root
 
-"$ingot" key generate --state-dir "$state" >/dev/null || exit 1
-build_image 1 || exit 1
-start_server "$state" || exit 1
+start_tiny_server
 check "deploy n1" deploy_node n1 52:54:00:c1:00:01
-# The image phase of the deploy into a directory, then the handoff files the agent reads.
-"$agent_bin" install tiny@1 --server "$INGOT_URL" --target "$root" >/dev/null || exit 1
-mkdir -p "$root/etc/ingot"
-printf '{"server": "%s"}\n' "$INGOT_URL" >"$root/etc/ingot/handoff.json"
-tok n1 >"$root/etc/ingot/node.token"
-build_image 2 || exit 1
-build_image 3 || exit 1
+lay_node_root n1 "$root" || exit 1
+build_upgrades
 upgrade_once() { "$agent_bin" upgrade --once --root "$root" --no-reboot >>"$work/agent.log" 2>&1; }
 # same_as V: the root is exactly tiny@V outside the agent's own state and the handoff files.
 same_as() {

@@ -7,25 +7,15 @@
 set -u
 work=$(mktemp -d /tmp/ingot-upgrade-api.$$.XXXXXX)
 source "$INGOT_SOURCE_DIR/tests/provisioner/rollout_lib.sh"
-wait_pid=
-cleanup() {
-  [ -n "$wait_pid" ] && kill "$wait_pid" 2>/dev/null
-  stop_server
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
 
-"$ingot" key generate --state-dir "$state" >/dev/null || exit 1
-build_image 1 || exit 1
-start_server "$state" || exit 1
+start_tiny_server
 check "deploy n1" deploy_node n1 52:54:00:a1:00:01
 check "deploy n2" deploy_node n2 52:54:00:a1:00:02
 check "the plan pins the newest stored image" eq "$(jq -r .image <"$work/plan.n1")" tiny@1
 check "the node's image is recorded" eq "$(node_field n1 .image)" tiny@1
 check "node list shows the image" grep -qE '^n1 +configured +handoff +tiny +tiny0[1-9] +tiny@1 ' <<<"$("$ingot" node list)"
 check "node show shows the image" has "$("$ingot" node show n1)" "image:      tiny@1"
-build_image 2 || exit 1
-build_image 3 || exit 1
+build_upgrades
 
 # Nothing assigned: 204, and a report is refused.
 check "poll with nothing to do: 204" eq "$(poll n1)" 204
@@ -112,21 +102,21 @@ check "n2 untouched" eq "$(node_field n2 .image)" tiny@1
 check "poll: drift overwrite" eq "$(poll n2; jq -r .drift <"$work/body")" "200overwrite"
 check "report rolled_back" eq "$(report n2 rolled_back tiny@3)" 200
 check "n2 still runs tiny@1" eq "$(node_field n2 .image)" tiny@1
-"$ingot" node upgrade n1 --to 1 --wait --timeout 30 >"$work/wait.out" 2>&1 &
-wait_pid=$!
-check "downgrade n1 to 1 (--wait)" wait_for 10 target_is n1 tiny@1
-report n1 done tiny@1 >/dev/null
-check "--wait returns" wait_for 10 gone "$wait_pid"
-wait "$wait_pid"; rc=$?; wait_pid=
+# upgrade_waited NAME V STATUS: `ingot node upgrade NAME --to V --wait` in the background, the
+# agent reporting STATUS once it is assigned; --wait's output in $work/wait.out, its status in $rc.
+upgrade_waited() {
+  "$ingot" node upgrade "$1" --to "$2" --wait --timeout 30 >"$work/wait.out" 2>&1 &
+  wait_pid=$!
+  check "$1 to $2 (--wait): assigned" wait_for 10 target_is "$1" "tiny@$2"
+  report "$1" "$3" "tiny@$2" >/dev/null
+  check "--wait returns on $3" wait_for 10 gone "$wait_pid"
+  wait "$wait_pid"; rc=$?; wait_pid=
+}
+upgrade_waited n1 1 done
 check "--wait: exit 0 on done" eq "$rc" 0
 check "--wait printed the steps" grep -qE 'n1 +done +done' "$work/wait.out"
 check "n1 runs tiny@1 again" eq "$(node_field n1 .image)" tiny@1
-"$ingot" node upgrade n1 --to 2 --wait --timeout 30 >"$work/wait.out" 2>&1 &
-wait_pid=$!
-check "n1 to 2 (--wait)" wait_for 10 target_is n1 tiny@2
-report n1 rolled_back tiny@2 >/dev/null
-check "--wait returns on rolled_back" wait_for 10 gone "$wait_pid"
-wait "$wait_pid"; rc=$?; wait_pid=
+upgrade_waited n1 2 rolled_back
 check "--wait: exit 1 when it did not happen" eq "$rc" 1
 
 # A node that leaves its image (redeploy) has its open upgrade cancelled.

@@ -8,13 +8,6 @@
 set -u
 work=$(mktemp -d /tmp/ingot-rollout-flow.$$.XXXXXX)
 source "$INGOT_SOURCE_DIR/tests/provisioner/rollout_lib.sh"
-wait_pid=
-cleanup() {
-  [ -n "$wait_pid" ] && kill "$wait_pid" 2>/dev/null
-  stop_server
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
 
 for bad_timeout in abc 0 -5 10s; do
   out=$(timeout 10 "$ingot" serve --roles "$api_roles" --state-dir "$work/bad-state" --listen 127.0.0.1 \
@@ -22,12 +15,9 @@ for bad_timeout in abc 0 -5 10s; do
   check "serve --upgrade-timeout $bad_timeout: refused" test "$rc" -ne 0 -a "$rc" -ne 124
   check "serve --upgrade-timeout $bad_timeout: says why" has "$out" "--upgrade-timeout: '$bad_timeout' is not a number of seconds > 0"
 done
-"$ingot" key generate --state-dir "$state" >/dev/null || exit 1
-build_image 1 || exit 1
-start_server "$state" || exit 1
+start_tiny_server
 for i in 1 2 3 4; do check "deploy n$i" deploy_node n$i 52:54:00:b1:00:0$i; done
-build_image 2 || exit 1
-build_image 3 || exit 1
+build_upgrades
 start() { status_of POST /api/v1/rollouts "$INGOT_TOKEN" "$1"; }
 
 # Bad requests: a clear 4xx, nothing created.

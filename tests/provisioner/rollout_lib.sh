@@ -1,9 +1,17 @@
 # Shared by the rollout API script tests (rollout_*.sh): a role `tiny` whose images are built
 # from small trees into the server's own store, and a fleet of nodes driven to `configured`
 # through the real deploy flow with curl as the agent (tokens in $work/tok.NAME).
-# Needs: INGOT_BIN, INGOT_SOURCE_DIR; the caller sets $work.
+# Needs: INGOT_BIN, INGOT_SOURCE_DIR; the caller sets $work (removed on exit unless KEEP is set).
 source "$INGOT_SOURCE_DIR/tests/provisioner/api_lib.sh"
 state=$work/state
+
+# api_lib's cleanup, after a background `ingot node upgrade --wait` the test has not reaped.
+wait_pid=
+cleanup() {
+  [ -n "$wait_pid" ] && kill "$wait_pid" 2>/dev/null
+  stop_server
+  [ -n "${KEEP:-}" ] || rm -rf "$work"
+}
 
 # The roles: `tiny`, the API tests' simulated machine, no deploy.json image, so the plan pins
 # the newest stored tiny@N; `spare`, which no machine matches (a role without nodes).
@@ -41,6 +49,16 @@ build_image() {
     --work "$work" >/dev/null 2>&1)
 }
 
+# start_tiny_server: the server's signing key, tiny@1 and the server; nodes deployed next get
+# tiny@1 (the plan pins the newest stored image), then build_upgrades adds tiny@2 and tiny@3.
+# Set-up failures end the test.
+start_tiny_server() {
+  "$ingot" key generate --state-dir "$state" >/dev/null || exit 1
+  build_image 1 || exit 1
+  start_server "$state" || exit 1
+}
+build_upgrades() { build_image 2 && build_image 3 || exit 1; }
+
 # deploy_node NAME MAC: enrol → deploy → PXE (token) → facts → plan → deployed → callback.
 deploy_node() {
   local name=$1 mac=$2 tok
@@ -55,6 +73,15 @@ deploy_node() {
 }
 
 tok() { cat "$work/tok.$1"; }
+
+# lay_node_root NAME ROOT: tiny@1 laid into the directory ROOT as the deploy's image phase lays
+# it, then the handoff files the agent reads there (the server's URL, NAME's token).
+lay_node_root() {
+  "${INGOT_AGENT_BIN:?}" install tiny@1 --server "$INGOT_URL" --target "$2" >/dev/null || return 1
+  mkdir -p "$2/etc/ingot"
+  printf '{"server": "%s"}\n' "$INGOT_URL" >"$2/etc/ingot/handoff.json"
+  tok "$1" >"$2/etc/ingot/node.token"
+}
 
 # report NAME STATUS TO [ROLLOUT]: the agent's upgrade report; prints the HTTP status.
 report() {

@@ -10,25 +10,14 @@ set -u
 work=$(mktemp -d /tmp/ingot-upgrade-loop.$$.XXXXXX)
 source "$INGOT_SOURCE_DIR/tests/provisioner/rollout_lib.sh"
 A=${INGOT_AGENT_BIN:?}
-cleanup() {
-  stop_server
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
 export SOURCE_DATE_EPOCH=1700000000
 
-"$ingot" key generate --state-dir "$state" >/dev/null || exit 1
-build_image 1 || exit 1
-start_server "$state" || exit 1
+start_tiny_server
 check "deploy n1" deploy_node n1 52:54:00:a1:00:11
-build_image 2 || exit 1
-build_image 3 || exit 1
+build_upgrades
 
 root=$work/root
-check "lay tiny@1 as the deploy does" "$A" install tiny@1 --server "$INGOT_URL" --target "$root"
-mkdir -p "$root/etc/ingot"
-echo "{\"server\": \"$INGOT_URL\"}" >"$root/etc/ingot/handoff.json"
-tok n1 >"$root/etc/ingot/node.token"
+check "lay tiny@1 as the deploy does" lay_node_root n1 "$root"
 printf '/etc/ingot/handoff.json\n/etc/ingot/node.token\n' >"$root/var/lib/ingot/node-config.list"
 once() { "$A" upgrade --once --root "$root" --no-reboot >"$work/once.out" 2>&1; }
 # exact V: the root is tiny@V (what the image has, the node's files aside; directory mtimes

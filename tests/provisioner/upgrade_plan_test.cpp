@@ -12,6 +12,7 @@
 #include "provisioner/agent/upgrade_journal.h"
 #include "imagebuilder/upgrade_plan.h"
 #include "imagebuilder/upgrade_policy.h"
+#include "tests/imagebuilder/manifest_entries.h"
 #include "tests/support/test_support.h"
 
 using namespace ingot::agent;
@@ -19,35 +20,12 @@ namespace image = ingot::image;
 using ingot::image::Entry;
 using ingot::image::EntryType;
 using ingot::image::Manifest;
+using ingot::image::test::dir;
+using ingot::image::test::file;
+using ingot::image::test::slink;
 
 namespace {
 
-Entry file(std::string path, const std::string& content, std::uint32_t mode = 0644) {
-  Entry e;
-  e.path = std::move(path);
-  e.type = EntryType::file;
-  e.mode = mode;
-  e.size = content.size();
-  e.sha256 = ingot::image::sha256(content);
-  e.mtime = 1700000000;
-  return e;
-}
-Entry dir(std::string path) {
-  Entry e;
-  e.path = std::move(path);
-  e.type = EntryType::dir;
-  e.mode = 0755;
-  e.mtime = 1700000000;
-  return e;
-}
-Entry slink(std::string path, std::string target) {
-  Entry e;
-  e.path = std::move(path);
-  e.type = EntryType::symlink;
-  e.target = std::move(target);
-  e.mtime = 1700000000;
-  return e;
-}
 Manifest manifest(std::string version, std::vector<Entry> entries, std::vector<std::string> keep = {}) {
   Manifest m;
   m.name = "demo";

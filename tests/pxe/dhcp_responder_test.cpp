@@ -8,6 +8,7 @@
 
 using namespace ingot::pxe;
 using ingot::pxe::test::make_pxe;
+using ingot::pxe::test::pxe_request;
 
 namespace {
 
@@ -61,6 +62,13 @@ struct FullFixture {
   LeaseTable leases{plan()};
   FixedPolicy policy;
   FullDhcpResponder full{full_config(), leases, policy};
+
+  // A PXE client's DISCOVER answered; the answer must be a packet (an OFFER or a NAK).
+  DhcpReply discover(std::uint16_t arch, bool ipxe) {
+    DhcpReply reply = full.respond(req(pxe_request(DhcpMessageType::discover, arch, ipxe)));
+    REQUIRE(reply.packet);
+    return reply;
+  }
 };
 
 }  // namespace
@@ -92,11 +100,8 @@ TEST_CASE("boot file by arch and iPXE; silent gets nothing") {
 
 TEST_CASE("full: DISCOVER → OFFER → REQUEST → ACK for a BIOS PXE client, with network and boot options") {
   FullFixture f;
+  auto offer = f.discover(0, false);
   auto& [leases, policy, full] = f;
-  auto d = ingot::pxe::test::request(DhcpMessageType::discover);
-  make_pxe(d, 0, false);
-  auto offer = full.respond(req(d));
-  REQUIRE(offer.packet);
   CHECK(offer.packet->message_type() == DhcpMessageType::offer);
   CHECK(offer.packet->yiaddr == ip("198.18.0.100"));
   CHECK(offer.packet->file == "undionly.kpxe");
@@ -108,8 +113,7 @@ TEST_CASE("full: DISCOVER → OFFER → REQUEST → ACK for a BIOS PXE client, w
   CHECK_FALSE(offer.packet->options.has(opt::ipxe_encap));  // not iPXE
   CHECK(policy.asked.size() == 1);
 
-  auto r = ingot::pxe::test::request(DhcpMessageType::request);
-  make_pxe(r, 0, false);
+  auto r = pxe_request(DhcpMessageType::request, 0, false);
   r.options.set_ip(opt::server_id, kServer);
   r.options.set_ip(opt::requested_ip, ip("198.18.0.100"));
   auto ack = full.respond(req(r));
@@ -121,11 +125,8 @@ TEST_CASE("full: DISCOVER → OFFER → REQUEST → ACK for a BIOS PXE client, w
 
 TEST_CASE("full: iPXE gets the script URL and 175.176=1; a plain host gets no boot file") {
   FullFixture f;
+  auto offer = f.discover(7, true);
   auto& [leases, policy, full] = f;
-  auto d = ingot::pxe::test::request(DhcpMessageType::discover);
-  make_pxe(d, 7, true);
-  auto offer = full.respond(req(d));
-  REQUIRE(offer.packet);
   CHECK(offer.packet->file == "http://198.18.0.1:8080/boot.ipxe");
   auto enc = decode_sub_options(*offer.packet->options.find(opt::ipxe_encap));
   REQUIRE(enc.has_value());
@@ -140,11 +141,7 @@ TEST_CASE("full: iPXE gets the script URL and 175.176=1; a plain host gets no bo
 
 TEST_CASE("full: policy silent → an address but no boot file") {
   FullFixture f(BootDecision::Action::silent);
-  auto& full = f.full;
-  auto d = ingot::pxe::test::request(DhcpMessageType::discover);
-  make_pxe(d, 0, false);
-  auto offer = full.respond(req(d));
-  REQUIRE(offer.packet);
+  auto offer = f.discover(0, false);
   CHECK(offer.packet->yiaddr != 0);
   CHECK(offer.packet->file.empty());
   CHECK(offer.note.find("silent") != std::string::npos);
@@ -241,16 +238,14 @@ TEST_CASE("proxy: answers PXE clients only, with boot file, next-server, PXEClie
   CHECK(pxe->has(pxe_sub::boot_menu));  // BIOS PXE ROMs want a menu
 
   // iPXE, even with a URL, still gets next-server (else it says "Nothing to boot").
-  auto i = ingot::pxe::test::request(DhcpMessageType::discover);
-  make_pxe(i, 7, true);
+  auto i = pxe_request(DhcpMessageType::discover, 7, true);
   auto ioffer = proxy.respond(req(i));
   REQUIRE(ioffer.packet);
   CHECK(ioffer.packet->file == "http://198.18.0.1:8080/boot.ipxe");
   CHECK(ioffer.packet->siaddr == kServer);
 
   // A REQUEST on 67 belongs to the real DHCP server.
-  auto r = ingot::pxe::test::request(DhcpMessageType::request);
-  make_pxe(r, 0, false);
+  auto r = pxe_request(DhcpMessageType::request, 0, false);
   r.options.set_ip(opt::server_id, ip("198.18.0.2"));
   CHECK_FALSE(proxy.respond(req(r)).packet);
 }
@@ -258,8 +253,7 @@ TEST_CASE("proxy: answers PXE clients only, with boot file, next-server, PXEClie
 TEST_CASE("proxy: port 4011 REQUEST gets an ACK; policy silent gets nothing") {
   FixedPolicy policy(BootDecision::Action::boot);
   ProxyDhcpResponder proxy(BootFileConfig{kServer, 8080}, policy);
-  auto r = ingot::pxe::test::request(DhcpMessageType::request);
-  make_pxe(r, 7, false);
+  auto r = pxe_request(DhcpMessageType::request, 7, false);
   r.ciaddr = ip("198.18.0.77");
   auto ack = proxy.respond(req(r, true));
   REQUIRE(ack.packet);
@@ -280,8 +274,7 @@ TEST_CASE("proxy: port 4011 REQUEST gets an ACK; policy silent gets nothing") {
 
   FixedPolicy silent(BootDecision::Action::silent);
   ProxyDhcpResponder quiet(BootFileConfig{kServer, 8080}, silent);
-  auto d = ingot::pxe::test::request(DhcpMessageType::discover);
-  make_pxe(d, 0, false);
+  auto d = pxe_request(DhcpMessageType::discover, 0, false);
   CHECK_FALSE(quiet.respond(req(d)).packet);
 }
 

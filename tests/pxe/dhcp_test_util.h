@@ -31,4 +31,11 @@ inline void make_pxe(DhcpPacket& p, std::uint16_t arch, bool ipxe) {
   if (ipxe) p.options.set(opt::user_class, std::string_view("iPXE"));
 }
 
+// A request from a PXE client (firmware, or iPXE) of that architecture.
+inline DhcpPacket pxe_request(DhcpMessageType type, std::uint16_t arch, bool ipxe) {
+  DhcpPacket p = request(type);
+  make_pxe(p, arch, ipxe);
+  return p;
+}
+
 }  // namespace ingot::pxe::test

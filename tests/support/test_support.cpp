@@ -116,6 +116,8 @@ std::string read_file(const fs::path& p) {
 }
 
 void write_file(const fs::path& p, const std::string& content) {
+  std::error_code ec;  // a parent that cannot be made fails the write below, as it would anyway
+  fs::create_directories(p.parent_path(), ec);
   std::ofstream out(p, std::ios::binary | std::ios::trunc);
   out << content;
 }

@@ -53,6 +53,7 @@ int run(const std::string& shell_command, std::string* out = nullptr);
 bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
 
 std::string read_file(const std::filesystem::path& p);
+// Creates the missing parent directories first, so a test lays out a tree file by file.
 void write_file(const std::filesystem::path& p, const std::string& content);
 
 // Path of a built binary or the source tree, from the environment ctest sets.

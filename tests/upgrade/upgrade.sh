@@ -54,6 +54,17 @@ both_on() {
   upg_wait_console a 'ingot-tiny: booted' 150 "$ma" || fail "a did not boot from its disk again"
   upg_wait_console b 'ingot-tiny: booted' 150 "$mb" || fail "b did not boot from its disk again"
 }
+# cut_power_during NAME REGEX WHAT FROM_LINE: once REGEX shows on NAME's console (after line
+# FROM_LINE), a power cut and power back on; returns once the boot-time recovery ended cleanly.
+cut_power_during() {
+  local name=$1 m
+  upg_wait_console "$name" "$2" 180 "$4" || fail "$name: $3 never started"
+  upg_power "$name" off
+  echo "e2e: [$(e2e_now)] $name: power cut while $3 ran"
+  m=$(upg_mark "$name")
+  upg_power "$name" on
+  upg_wait_console "$name" 'ingot-upgrade: recover exit 0' 150 "$m" || fail "$name: the boot-time recovery did not end cleanly"
+}
 
 phase "deploy tiny@1 to a and b"
 for n in a b; do prov_ingot node add "$n" --bmc "${PROV_BMC_URL[$n]}" --mac "${E2E_VM_MAC[$n]}" || fail "node add $n"; done
@@ -155,24 +166,14 @@ x=$canary y=$other
 ev=$(upg_event_mark); mx=$(upg_mark "$x"); my=$(upg_mark "$y")
 prov_ingot node upgrade "$x" --to 1 >>"$E2E_DIR/cli.log" 2>&1 || fail "ingot node upgrade $x --to 1"
 prov_ingot node upgrade "$y" --to 3 >>"$E2E_DIR/cli.log" 2>&1 || fail "ingot node upgrade $y --to 3"
-upg_wait_console "$y" 'tiny-v3-migration: started' 180 "$my" || fail "$y: v3's post hook never started"
-upg_power "$y" off
-echo "e2e: [$(e2e_now)] $y: power cut while v3's post hook ran"
-my=$(upg_mark "$y")
-upg_power "$y" on
-upg_wait_console "$y" 'ingot-upgrade: recover exit 0' 150 "$my" || fail "$y: the boot-time recovery did not end cleanly"
+cut_power_during "$y" 'tiny-v3-migration: started' "v3's post hook" "$my"
 upg_wait_upgrade "$x" done 240 "$ev" || fail "$x: the downgrade v2 -> v1 did not end 'done'"
 upg_wait_console "$x" 'tiny-service: started .*greeting=hello from tiny $' 10 "$mx" || fail "$x: service not restarted with v1's config"
 # v1 -> v3, first cut while v3's pre hook runs (staged, nothing switched): the node recovers to
 # v1 and reports the upgrade failed; asked again, it goes through.
 ev_x=$(upg_event_mark); mx=$(upg_mark "$x")
 prov_ingot node upgrade "$x" --to 3 >>"$E2E_DIR/cli.log" 2>&1 || fail "ingot node upgrade $x --to 3"
-upg_wait_console "$x" 'tiny-v3-pre: started from=1' 180 "$mx" || fail "$x: v3's pre hook never started"
-upg_power "$x" off
-echo "e2e: [$(e2e_now)] $x: power cut while v3's pre hook ran"
-mx=$(upg_mark "$x")
-upg_power "$x" on
-upg_wait_console "$x" 'ingot-upgrade: recover exit 0' 150 "$mx" || fail "$x: the boot-time recovery did not end cleanly"
+cut_power_during "$x" 'tiny-v3-pre: started from=1' "v3's pre hook" "$mx"
 upg_wait_upgrade "$y" rolled_back 240 "$ev" || fail "$y: after the power cut, no 'rolled_back' (last: $UPG_STATUS)"
 upg_wait_upgrade "$x" failed 120 "$ev_x" || fail "$x: the upgrade cut in its pre hook was not reported failed (last: $UPG_STATUS)"
 ev_x=$(upg_event_mark); mx=$(upg_mark "$x")

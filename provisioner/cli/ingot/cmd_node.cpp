@@ -21,34 +21,57 @@ void print_event(const json& e) {
             << e.value("phase", "") << std::setw(9) << e.value("kind", "") << e.value("message", "") << "\n";
 }
 
-int node_list(const Args& a) {
+// connect() for a command that takes exactly `count` arguments; with another number, its usage
+// line is printed. nullopt: exit 2.
+std::optional<Conn> connect_taking(const Flags& f, const char* cmd, std::size_t count, const std::string& usage) {
+  auto c = connect(f, cmd);
+  if (!c) return std::nullopt;
+  if (f.positional().size() != count) {
+    std::cerr << "usage: " << usage << "\n";
+    return std::nullopt;
+  }
+  return c;
+}
+
+// A text field as a table cell, "-" also when empty (a node without a role, a role without an image).
+std::string cell_or_dash(const json& j, const char* key) {
+  return j[key].get<std::string>().empty() ? "-" : cell(j, key);
+}
+
+// `ingot node list` and `ingot role list`: GET `path`, printed as is with --json, else as a table
+// with `head` and one row per element.
+int list_command(const Args& a, const char* cmd, const char* path, const std::vector<std::string>& head,
+                 std::vector<std::string> (*row)(const json&)) {
   Flags f(a, with_conn({}), {"json"});
-  auto c = connect(f, "node list");
+  auto c = connect(f, cmd);
   if (!c) return 2;
-  auto r = c->client->get_json("/api/v1/nodes");
-  if (report(r, "node list")) return 1;
+  auto r = c->client->get_json(path);
+  if (report(r, cmd)) return 1;
   if (c->json_out) {
     std::cout << r->dump(2) << "\n";
     return 0;
   }
   std::vector<std::vector<std::string>> rows;
-  for (auto& n : *r) {
-    std::string host = n["allocation"].contains("hostname") ? cell(n["allocation"], "hostname") : "-";
-    rows.push_back({cell(n, "name"), cell(n, "state"), cell(n, "phase"), n["role"].get<std::string>().empty() ? "-" : cell(n, "role"),
-                    host, cell(n, "image"), cell(n, "mac"), cell(n, "bmc")});
-  }
-  print_table({"NAME", "STATE", "PHASE", "ROLE", "HOSTNAME", "IMAGE", "MAC", "BMC"}, rows);
+  for (auto& x : *r) rows.push_back(row(x));
+  print_table(head, rows);
   return 0;
+}
+
+std::vector<std::string> node_row(const json& n) {
+  std::string host = n["allocation"].contains("hostname") ? cell(n["allocation"], "hostname") : "-";
+  return {cell(n, "name"), cell(n, "state"), cell(n, "phase"), cell_or_dash(n, "role"),
+          host,            cell(n, "image"), cell(n, "mac"),   cell(n, "bmc")};
+}
+
+int node_list(const Args& a) {
+  return list_command(a, "node list", "/api/v1/nodes",
+                      {"NAME", "STATE", "PHASE", "ROLE", "HOSTNAME", "IMAGE", "MAC", "BMC"}, node_row);
 }
 
 int node_show(const Args& a) {
   Flags f(a, with_conn({}), {"json"});
-  auto c = connect(f, "node show");
+  auto c = connect_taking(f, "node show", 1, "ingot node show NAME [--json]");
   if (!c) return 2;
-  if (f.positional().size() != 1) {
-    std::cerr << "usage: ingot node show NAME [--json]\n";
-    return 2;
-  }
   auto r = c->client->get_json("/api/v1/nodes/" + f.positional()[0]);
   if (report(r, "node show")) return 1;
   if (c->json_out) {
@@ -75,12 +98,8 @@ int node_show(const Args& a) {
 
 int node_add(const Args& a) {
   Flags f(a, with_conn({"bmc", "mac"}), {"json"});
-  auto c = connect(f, "node add");
+  auto c = connect_taking(f, "node add", 1, "ingot node add NAME [--bmc ipmi://USER:PASS@HOST[:PORT]] [--mac MAC]");
   if (!c) return 2;
-  if (f.positional().size() != 1) {
-    std::cerr << "usage: ingot node add NAME [--bmc ipmi://USER:PASS@HOST[:PORT]] [--mac MAC]\n";
-    return 2;
-  }
   json body = {{"name", f.positional()[0]}};
   if (auto m = f.get("mac")) body["mac"] = *m;
   if (auto b = f.get("bmc")) body["bmc"] = *b;
@@ -142,12 +161,8 @@ int node_deploy(const Args& a) {
 
 int node_power(const Args& a) {
   Flags f(a, with_conn({}), {"json"});
-  auto c = connect(f, "node power");
+  auto c = connect_taking(f, "node power", 2, "ingot node power NAME on|off|cycle|reset|soft|status");
   if (!c) return 2;
-  if (f.positional().size() != 2) {
-    std::cerr << "usage: ingot node power NAME on|off|cycle|reset|soft|status\n";
-    return 2;
-  }
   auto r = c->client->post_json("/api/v1/nodes/" + f.positional()[0] + "/power", {{"action", f.positional()[1]}});
   if (report(r, "node power")) return 1;
   if (r->contains("error")) {
@@ -161,12 +176,8 @@ int node_power(const Args& a) {
 
 int node_simple(const Args& a, const char* action) {
   Flags f(a, with_conn({}), {"json"});
-  auto c = connect(f, action);
+  auto c = connect_taking(f, action, 1, "ingot node " + std::string(action) + " NAME");
   if (!c) return 2;
-  if (f.positional().size() != 1) {
-    std::cerr << "usage: ingot node " << action << " NAME\n";
-    return 2;
-  }
   auto r = c->client->post_json("/api/v1/nodes/" + f.positional()[0] + "/" + action, json::object());
   if (report(r, action)) return 1;
   std::cout << f.positional()[0] << ": " << cell(*r, "state") << "\n";
@@ -193,21 +204,9 @@ int node_events(const Args& a) {
   return 0;
 }
 
-int role_list(const Args& a) {
-  Flags f(a, with_conn({}), {"json"});
-  auto c = connect(f, "role list");
-  if (!c) return 2;
-  auto r = c->client->get_json("/api/v1/roles");
-  if (report(r, "role list")) return 1;
-  if (c->json_out) {
-    std::cout << r->dump(2) << "\n";
-    return 0;
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (auto& x : *r) rows.push_back({cell(x, "name"), cell(x, "count"), x["image"].get<std::string>().empty() ? "-" : cell(x, "image")});
-  print_table({"ROLE", "COUNT", "IMAGE"}, rows);
-  return 0;
-}
+std::vector<std::string> role_row(const json& x) { return {cell(x, "name"), cell(x, "count"), cell_or_dash(x, "image")}; }
+
+int role_list(const Args& a) { return list_command(a, "role list", "/api/v1/roles", {"ROLE", "COUNT", "IMAGE"}, role_row); }
 
 }  // namespace
 

@@ -64,6 +64,15 @@ Result<Options> options_from(const std::map<std::string, std::string>& v) {
     auto it = v.find(k);
     return it == v.end() ? nullptr : &it->second;
   };
+  // A port flag, when given, into `out`.
+  auto port = [&](const char* k, std::uint16_t& out) -> Result<void> {
+    auto s = get(k);
+    if (!s) return ok();
+    auto p = parse_port(k, *s);
+    if (!p) return fail(p.error());
+    out = *p;
+    return ok();
+  };
   if (auto s = get("listen")) o.listen = *s;
   if (auto s = get("interface")) o.interface = *s;
   if (auto s = get("advertise")) o.advertise = *s;
@@ -83,23 +92,11 @@ Result<Options> options_from(const std::map<std::string, std::string>& v) {
     }
   }
   if (auto s = get("dhcp-reservations")) o.dhcp_reservations = *s;
-  if (auto s = get("dhcp-port")) {
-    auto p = parse_port("dhcp-port", *s);
-    if (!p) return fail(p.error());
-    o.dhcp_port = *p;
-  }
+  if (auto r = port("dhcp-port", o.dhcp_port); !r) return fail(r.error());
   if (auto s = get("tftp-root")) o.tftp_root = *s;
-  if (auto s = get("tftp-port")) {
-    auto p = parse_port("tftp-port", *s);
-    if (!p) return fail(p.error());
-    o.tftp_port = *p;
-  }
+  if (auto r = port("tftp-port", o.tftp_port); !r) return fail(r.error());
   if (auto s = get("http-root")) o.http_root = *s;
-  if (auto s = get("http-port")) {
-    auto p = parse_port("http-port", *s);
-    if (!p) return fail(p.error());
-    o.http_port = *p;
-  }
+  if (auto r = port("http-port", o.http_port); !r) return fail(r.error());
   if (auto s = get("boot-policy")) o.boot_policy = *s;
   if (auto s = get("state-dir")) o.state_dir = *s;
   if (auto s = get("roles")) o.roles_dir = *s;

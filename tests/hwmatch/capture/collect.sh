@@ -10,22 +10,25 @@ dest=${1:?usage: collect.sh DEST [SKIP_BLOCK]}
 skip=${2:-}
 mkdir -p "$dest"
 
-# Content of each file under its resolved path; unreadable files are left out (the detector
-# treats an unreadable attribute as absent, so the fixture behaves like the live tree).
+# copy_file SRC PATH MAX: the first MAX bytes of SRC as DEST/PATH. An unreadable file is left
+# out (the detector treats an unreadable attribute as absent, so the fixture behaves like the
+# live tree).
+copy_file() {
+  mkdir -p "$dest$(dirname "$2")"
+  if ! head -c "$3" "$1" > "$dest$2" 2>/dev/null; then rm -f "$dest$2"; fi
+}
+# Content of each file under its resolved path.
 copy_real() {
   for p in "$@"; do
     [ -f "$p" ] || continue
-    r=$(readlink -f "$p")
-    mkdir -p "$dest$(dirname "$r")"
-    if ! head -c 1048576 "$p" > "$dest$r" 2>/dev/null; then rm -f "$dest$r"; fi
+    copy_file "$p" "$(readlink -f "$p")" 1048576
   done
 }
 # Content under the path as given (procfs: /proc/net is a link into /proc/self).
 copy_as_is() {
   for p in "$@"; do
     [ -f "$p" ] || continue
-    mkdir -p "$dest$(dirname "$p")"
-    if ! head -c 4194304 "$p" > "$dest$p" 2>/dev/null; then rm -f "$dest$p"; fi
+    copy_file "$p" "$p" 4194304
   done
 }
 # A symlink recreated, same (relative) target, inside its parent's resolved path.

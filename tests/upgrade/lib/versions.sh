@@ -16,11 +16,17 @@ upg_random() {
   python3 -c 'import random, sys; sys.stdout.buffer.write(random.Random(int(sys.argv[1])).randbytes(int(sys.argv[2])))' "$1" "$2"
 }
 
+# _upg_program TREE NAME VERSION: package NAME's program /opt/NAME/bin/NAME (it prints its
+# name and VERSION) and its data dir /opt/NAME/share.
+_upg_program() {
+  mkdir -p "$1/opt/$2/bin" "$1/opt/$2/share"
+  printf '#!/bin/sh\necho "%s %s"\n' "$2" "$3" >"$1/opt/$2/bin/$2"
+  chmod 755 "$1/opt/$2/bin/$2"
+}
+
 _upg_edit_v1() {
   local t=$1
-  mkdir -p "$t/opt/pkg-b/bin" "$t/opt/pkg-b/share"
-  printf '#!/bin/sh\necho "pkg-b 1.0"\n' >"$t/opt/pkg-b/bin/pkg-b"
-  chmod 755 "$t/opt/pkg-b/bin/pkg-b"
+  _upg_program "$t" pkg-b 1.0
   upg_random 1 $((2 << 20)) >"$t/opt/pkg-b/share/data.bin"
   echo "pkg-b 1.x data index (gone in 2.0)" >"$t/opt/pkg-b/share/obsolete.idx"
   echo 1 >"$t/etc/tiny-release"
@@ -28,11 +34,9 @@ _upg_edit_v1() {
 
 _upg_edit_v2() {
   local t=$1
-  mkdir -p "$t/opt/pkg-a/bin" "$t/opt/pkg-a/share"
-  printf '#!/bin/sh\necho "pkg-a 1.0"\n' >"$t/opt/pkg-a/bin/pkg-a"
-  chmod 755 "$t/opt/pkg-a/bin/pkg-a"
+  _upg_program "$t" pkg-a 1.0
   upg_random 2 $((256 << 10)) >"$t/opt/pkg-a/share/table.dat"
-  printf '#!/bin/sh\necho "pkg-b 2.0"\n' >"$t/opt/pkg-b/bin/pkg-b"
+  _upg_program "$t" pkg-b 2.0
   upg_random 3 $((64 << 10)) | dd of="$t/opt/pkg-b/share/data.bin" bs=64K seek=16 conv=notrunc status=none
   rm "$t/opt/pkg-b/share/obsolete.idx"
   printf 'greeting=hello from tiny v2\npackages=pkg-a pkg-b\n' >"$t/etc/tiny-service.conf"
