@@ -8,21 +8,6 @@
 namespace ingot {
 namespace {
 
-class HttpClientCategory final : public std::error_category {
- public:
-  const char* name() const noexcept override { return "http_client"; }
-  std::string message(int v) const override {
-    switch (static_cast<HttpClientError>(v)) {
-      case HttpClientError::no_handle: return "libcurl failed to initialise";
-      case HttpClientError::connect_failed: return "could not connect";
-      case HttpClientError::timed_out: return "timed out";
-      case HttpClientError::transfer_failed: return "transfer failed";
-      case HttpClientError::body_too_large: return "answer too large";
-    }
-    return "unknown http_client error";
-  }
-};
-
 // Before any handle and before the threads that use them: libcurl's global set-up is not
 // thread-safe itself, a function-local static is.
 void global_init() {
@@ -140,9 +125,15 @@ void set_options(CURL* c, const HttpRequest& req, HeaderList& headers, Transfer&
 
 }  // namespace
 
-const std::error_category& http_client_category() {
-  static const HttpClientCategory category;
-  return category;
+const char* error_message(HttpClientError e) {
+  switch (e) {
+    case HttpClientError::no_handle: return "libcurl failed to initialise";
+    case HttpClientError::connect_failed: return "could not connect";
+    case HttpClientError::timed_out: return "timed out";
+    case HttpClientError::transfer_failed: return "transfer failed";
+    case HttpClientError::body_too_large: return "answer too large";
+  }
+  return nullptr;
 }
 
 struct HttpClient::Handle {

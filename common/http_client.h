@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/error_category.h"
 #include "common/result.h"
 
 namespace ingot {
@@ -30,8 +31,8 @@ enum class HttpClientError {
   body_too_large,     // the answer passed HttpRequest::max_body
 };
 // An on_body sink's own error ends a transfer with that error's code, the URL prefixed.
-const std::error_category& http_client_category();
-inline std::error_code make_error_code(HttpClientError e) { return {static_cast<int>(e), http_client_category()}; }
+const char* error_message(HttpClientError e);
+inline std::error_code make_error_code(HttpClientError e) { return enum_error_code<"http_client">(e); }
 
 // A 2xx answer's body, chunk by chunk as it arrives (decoded when accept_encoding is set).
 // An error stops the transfer and becomes perform()'s error.

@@ -6,6 +6,7 @@
 #include <string>
 #include <system_error>
 
+#include "common/error_category.h"
 #include "common/result.h"
 
 namespace ingot::server {
@@ -19,9 +20,10 @@ enum class ServerError {
   bmc_failed,       // the node's BMC did not do what was asked
 };
 
-const std::error_category& server_category();
-
-inline std::error_code make_error_code(ServerError e) { return {static_cast<int>(e), server_category()}; }
+// Each code's text; nullptr for a number the enum does not name.
+const char* error_message(ServerError e);
+inline std::error_code make_error_code(ServerError e) { return enum_error_code<"ingot.server">(e); }
+inline const std::error_category& server_category() { return enum_error_category<ServerError, "ingot.server">; }
 
 inline Unexpected refuse(ServerError e, std::string message) { return fail(make_error_code(e), std::move(message)); }
 
