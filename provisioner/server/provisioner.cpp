@@ -41,7 +41,7 @@ Result<RoleDeploy> parse_role_deploy(const std::string& text, const std::string&
   return d;
 }
 
-// POST /api/v1/nodes: {name, mac?, bmc?}. The BMC password is kept apart from the address.
+// POST /api/v1/nodes: {name, mac?, bmc?, bmc_password?}. The BMC password is kept apart from the address.
 Result<inventory::NewNode> parse_new_node(const json& body) {
   if (!body.is_object()) return refuse(ServerError::bad_request, "expected a JSON object {name, mac?, bmc?}");
   inventory::NewNode nn;
@@ -58,6 +58,12 @@ Result<inventory::NewNode> parse_new_node(const json& body) {
     if (!bmc) return refuse(ServerError::bad_request, "bmc: " + bmc.error().message());
     nn.bmc = "ipmi://" + bmc->user + "@" + bmc->endpoint();
     if (bmc->has_password) nn.bmc_password = bmc->password;
+  }
+  auto password = text_field(body, "bmc_password");  // apart from the URL: the CLI reads it from a file
+  if (!password) return refuse(ServerError::bad_request, "bmc_password must be a string");
+  if (!password->empty()) {
+    if (!nn.bmc) return refuse(ServerError::bad_request, "bmc_password without a bmc address");
+    nn.bmc_password = *password;
   }
   return nn;
 }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Secrets at rest: the state directory is 0700; the database (and its WAL), the admin token and
 # the secret key are 0600 from creation; no BMC password appears in clear in any file under it,
-# while the server still reaches the BMC with it (ipmi_sim); a password an older version stored
+# while the server still reaches the BMC with it (ipmi_sim; the CLI read it from a file or
+# stdin, never argv); a password an older version stored
 # in clear is sealed at the next start.
 set -u
 work=$(mktemp -d /tmp/ingot-api-secrets.$$.XXXXXX)
@@ -10,7 +11,11 @@ pass='Rest-S3cret-pw'
 start_bmc "$pass"
 state=$work/state
 start_server "$state" || exit 1
-"$ingot" node add sec-1 --mac 52:54:00:5e:c0:01 --bmc "ipmi://admin:$pass@127.0.0.1:$bmc_port" >/dev/null
+# The password from a file, not argv (where every `ps` would show it).
+printf '%s\n' "$pass" >"$work/bmc.pass"
+"$ingot" node add sec-1 --mac 52:54:00:5e:c0:01 --bmc "ipmi://admin@127.0.0.1:$bmc_port" --bmc-password-file "$work/bmc.pass" >/dev/null
+check "a password on stdin works too" eq "$(printf '%s\n' "$pass" | "$ingot" node add sec-2 --bmc "ipmi://admin@127.0.0.1:$bmc_port" --bmc-password-stdin)" "enrolled sec-2"
+check "sec-2's BMC answers with it" eq "$("$ingot" node power sec-2 status)" "sec-2: power off"
 check "the server still opens the BMC with it" eq "$("$ingot" node power sec-1 status)" "sec-1: power off"
 mode() { stat -c %a "$1"; }
 check "state dir 0700" eq "$(mode "$state")" 700

@@ -2,6 +2,8 @@
 // The server is found from INGOT_URL and INGOT_TOKEN (or --url/--token), as OpenStack clients
 // use OS_*; output is a table, or JSON with --json.
 #include <chrono>
+#include <fstream>
+#include <optional>
 #include <cstdlib>
 #include <iomanip>
 #include <iostream>
@@ -97,12 +99,33 @@ int node_show(const Args& a) {
 }
 
 int node_add(const Args& a) {
-  Flags f(a, with_conn({"bmc", "mac"}), {"json"});
-  auto c = connect_taking(f, "node add", 1, "ingot node add NAME [--bmc ipmi://USER:PASS@HOST[:PORT]] [--mac MAC]");
+  Flags f(a, with_conn({"bmc", "mac", "bmc-password-file"}), {"json", "bmc-password-stdin"});
+  auto c = connect_taking(f, "node add", 1,
+                          "ingot node add NAME [--bmc ipmi://USER@HOST[:PORT] --bmc-password-file F|--bmc-password-stdin] [--mac MAC]");
   if (!c) return 2;
   json body = {{"name", f.positional()[0]}};
   if (auto m = f.get("mac")) body["mac"] = *m;
   if (auto b = f.get("bmc")) body["bmc"] = *b;
+  // A password on the command line is in every `ps` and shell history: read it from a file or
+  // stdin (its first line) instead.
+  std::optional<std::string> password;
+  if (auto file = f.get("bmc-password-file")) {
+    std::ifstream in(*file);
+    std::string line;
+    if (!in || !std::getline(in, line)) {
+      std::cerr << "ingot node add: --bmc-password-file " << *file << ": cannot read a line\n";
+      return 2;
+    }
+    password = line;
+  } else if (f.has("bmc-password-stdin")) {
+    std::string line;
+    if (!std::getline(std::cin, line)) {
+      std::cerr << "ingot node add: --bmc-password-stdin: no line on stdin\n";
+      return 2;
+    }
+    password = line;
+  }
+  if (password) body["bmc_password"] = *password;
   auto r = c->client->post_json("/api/v1/nodes", body);
   if (report(r, "node add")) return 1;
   if (c->json_out) std::cout << r->dump(2) << "\n";
@@ -212,7 +235,7 @@ int role_list(const Args& a) { return list_command(a, "role list", "/api/v1/role
 
 INGOT_COMMAND("node list", "list nodes (state, phase, role, hostname)", node_list);
 INGOT_COMMAND("node show", "show a node: facts, role, allocation, per-phase timeline", node_show);
-INGOT_COMMAND("node add", "enrol a node: NAME --bmc ipmi://USER:PASS@HOST[:PORT] [--mac MAC]", node_add);
+INGOT_COMMAND("node add", "enrol a node: NAME --bmc ipmi://USER@HOST[:PORT] --bmc-password-file F|--bmc-password-stdin [--mac MAC]", node_add);
 INGOT_COMMAND("node deploy", "deploy nodes (PXE + power on through the BMC); --follow shows progress", node_deploy);
 INGOT_COMMAND("node power", "power a node: NAME on|off|cycle|reset|soft|status", node_power);
 INGOT_COMMAND("node retire", "retire a node", [](const Args& a) { return node_simple(a, "retire"); });
