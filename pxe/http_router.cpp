@@ -7,6 +7,20 @@ void HttpRouter::add(std::string method, std::string path, HttpHandler handler) 
   routes_.push_back(Route{std::move(method), std::move(path), prefix, std::move(handler)});
 }
 
+void HttpRouter::add_gate(std::string prefix, HttpGate gate, std::size_t max_body) {
+  gates_.push_back(Gate{std::move(prefix), std::move(gate), max_body});
+}
+
+std::optional<HttpResponse> HttpRouter::admit(const HttpRequest& head, std::uint64_t content_length) const {
+  for (const auto& g : gates_) {
+    if (!head.path.starts_with(g.prefix)) continue;
+    if (auto refused = g.gate(head)) return refused;
+    if (content_length > g.max_body)
+      return HttpResponse::text(413, "body larger than " + std::to_string(g.max_body) + " bytes for " + g.prefix + "\n");
+  }
+  return std::nullopt;
+}
+
 HttpResponse HttpRouter::dispatch(const HttpRequest& request) const {
   auto matches = [&](const Route& r) { return r.prefix ? request.path.starts_with(r.path) : request.path == r.path; };
   // Two passes over a handful of routes: the longest matching path, then a method on it.

@@ -1,5 +1,6 @@
 #include "pxe/http_server.h"
 
+#include <array>
 #include <ctime>
 
 #include <boost/beast/core/flat_buffer.hpp>
@@ -72,6 +73,23 @@ asio::awaitable<void> refuse(HttpServer::State& s, HttpConnection& c, const erro
   log_request(c, "-", "-", status, bytes, start, ec.message());
 }
 
+// After refusing a request whose body was not read: closing at once with that body unread in
+// the socket makes the kernel send a reset, which can destroy our answer before the client
+// reads it. So stop sending, then read and drop what the client still sends (a fixed buffer,
+// bounded in bytes and time: RFC 9112 §9.6's "lingering close", as nginx does).
+asio::awaitable<void> linger_discard(HttpConnection& c) {
+  error_code ec;
+  c.socket.shutdown(tcp::socket::shutdown_send, ec);
+  std::array<char, 16 * 1024> sink;
+  std::size_t dropped = 0;
+  c.expire_in(kLingerTimeout);
+  while (dropped <= kMaxBodyBytes) {
+    std::size_t n = co_await c.socket.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
+    if (ec) break;
+    dropped += n;
+  }
+}
+
 asio::awaitable<void> session(std::shared_ptr<HttpServer::State> s, std::shared_ptr<HttpConnection> c) {
   boost::beast::flat_buffer buf;
   for (;;) {
@@ -86,6 +104,22 @@ asio::awaitable<void> session(std::shared_ptr<HttpServer::State> s, std::shared_
       break;
     }
     if (!parser.is_done()) {
+      // The head first: a gate (auth, a route's body limit) refuses before any body is read.
+      BeastRequest head_msg;
+      head_msg.base() = parser.get().base();
+      auto head = to_request(std::move(head_msg));
+      if (!head) {
+        co_await refuse(*s, *c, http::error::bad_target, start);
+        break;
+      }
+      auto length = parser.content_length();
+      if (auto refused = s->router.admit(*head, length ? *length : 0)) {
+        refused->close = true;  // the unread body makes the rest of the stream meaningless
+        auto bytes = co_await send_response(*c, *refused, serialize_head(*refused, false, s->now_date()), false, false);
+        log_request(*c, head->method, head->target, refused->status, bytes, start, "refused before its body");
+        if (bytes >= 0) co_await linger_discard(*c);
+        break;
+      }
       auto expect = parser.get()[http::field::expect];
       if (iequals(std::string_view(expect.data(), expect.size()), "100-continue")) {
         co_await asio::async_write(c->socket, asio::buffer("HTTP/1.1 100 Continue\r\n\r\n", 25),

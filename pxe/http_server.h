@@ -23,6 +23,9 @@ inline constexpr auto kIdleTimeout = std::chrono::seconds(30);
 inline constexpr auto kBodyTimeout = std::chrono::seconds(30);
 // A response makes no progress for this long: the client is gone or stuck; free the slot.
 inline constexpr auto kWriteStallTimeout = std::chrono::seconds(30);
+// After a refusal sent before the body was read, how long the unread body is drained (so the
+// client reads the answer instead of a reset): a client sends what it has within a second.
+inline constexpr auto kLingerTimeout = std::chrono::seconds(2);
 // Open connections. A boot storm of a few thousand machines each keeps one or two; beyond
 // this, new connections are closed at once instead of running the process out of fds.
 inline constexpr std::size_t kMaxConnections = 4096;

@@ -76,6 +76,7 @@ HttpResponse events_stream(Provisioner& p, const HttpRequest& req) {
 }  // namespace
 
 void mount_api(pxe::HttpRouter& router, Provisioner& p) {
+  router.add_gate("/api/v1/", [&p](const HttpRequest& head) { return admit_api(head, p); }, kMaxApiBodyBytes);
   router.add("GET", "/api/v1/nodes", [&p](const HttpRequest& req) {
     if (auto deny = require_admin(req, p)) return std::move(*deny);
     return list_response(p.inventory().list());

@@ -42,6 +42,16 @@ std::string bearer(const HttpRequest& req) {
   return {};
 }
 
+std::optional<HttpResponse> admit_api(const HttpRequest& head, Provisioner& p) {
+  std::string t = bearer(head);
+  if (t.empty()) return error_response(401, "missing bearer token").header("WWW-Authenticate", "Bearer");
+  if (inventory::same_secret(inventory::sha256_hex(t), inventory::sha256_hex(p.config().admin_token))) return std::nullopt;
+  auto n = p.inventory().node_for_token(t);
+  if (!n) return error_response(n.error());
+  if (!*n || (*n)->state == inventory::NodeState::retired) return error_response(403, "unknown or superseded token");
+  return std::nullopt;
+}
+
 std::optional<HttpResponse> require_admin(const HttpRequest& req, const Provisioner& p) {
   std::string t = bearer(req);
   if (t.empty()) return error_response(401, "missing bearer token (INGOT_TOKEN)").header("WWW-Authenticate", "Bearer");

@@ -40,6 +40,15 @@ pxe::HttpResponse list_response(const Result<std::vector<T>>& r) {
 // "/api/v1/nodes/NAME/deploy" under "/api/v1/nodes/" → {"NAME", "deploy"}; no action → "".
 std::pair<std::string, std::string> resource_path(const std::string& path, std::string_view prefix);
 
+// API request bodies: facts of a large server are tens of KiB. Kept at the server's own 1 MiB
+// so that a hostile document (300,000 nested arrays, 600 KB) reaches the depth check and gets
+// its 400; what the gate adds is that nobody without a token gets a body read at all.
+inline constexpr std::size_t kMaxApiBodyBytes = 1024 * 1024;
+
+// The API's gate (pxe::HttpGate), run on a request's head before its body is read: a bearer
+// token that is the admin's or a live node's, else 401/403. Each route still checks which.
+std::optional<pxe::HttpResponse> admit_api(const pxe::HttpRequest& head, Provisioner& p);
+
 std::string bearer(const pxe::HttpRequest& req);
 // nullopt: authorised; otherwise the response to send.
 std::optional<pxe::HttpResponse> require_admin(const pxe::HttpRequest& req, const Provisioner& p);

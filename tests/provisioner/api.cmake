@@ -14,3 +14,5 @@ ingot_script_test(test_api_hostile_json SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_hos
 ingot_script_test(test_api_secrets_at_rest SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_secrets_at_rest.sh LABEL integration TIMEOUT 120)
 # Discovery: off by default, capped when on, nothing reserved until approval.
 ingot_script_test(test_api_discovery SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_discovery.sh LABEL integration TIMEOUT 180)
+# Auth on the head before any body is read; the API's body limit (issue 13, item 7).
+ingot_script_test(test_api_body_gate SCRIPT ${CMAKE_CURRENT_LIST_DIR}/api_body_gate.sh LABEL integration TIMEOUT 120)
