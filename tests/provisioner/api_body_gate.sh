@@ -7,11 +7,6 @@
 set -u
 work=$(mktemp -d /tmp/ingot-api-gate.$$.XXXXXX)
 source "$INGOT_SOURCE_DIR/tests/provisioner/api_lib.sh"
-cleanup() {
-  stop_server
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
 
 start_server "$work/state" || exit 1
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$srv_pid/status"; }

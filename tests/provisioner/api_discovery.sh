@@ -6,11 +6,6 @@
 set -u
 work=$(mktemp -d /tmp/ingot-api-discovery.$$.XXXXXX)
 source "$INGOT_SOURCE_DIR/tests/provisioner/api_lib.sh"
-cleanup() {
-  stop_server
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
 
 # ask_many N: N random MACs each ask for their boot script; prints how many got a ramdisk.
 ask_many() {
